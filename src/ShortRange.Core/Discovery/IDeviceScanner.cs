@@ -1,0 +1,16 @@
+using ShortRange.Devices;
+
+namespace ShortRange.Discovery;
+
+/// <summary>
+/// What a technology module implements: a cold observable of raw sightings.
+/// Subscribing starts the radio's scan; disposing the subscription stops it.
+/// Preconditions (stack present, adapter present) fail through OnError with typed exceptions.
+/// The discovery core shares one subscription among all of its subscribers.
+/// </summary>
+public interface IDeviceScanner
+{
+    Technology Technology { get; }
+
+    IObservable<DeviceSighting> Scan();
+}
