@@ -10,7 +10,8 @@ public enum SignalKind
 }
 
 /// <summary>One sighting of a device as a technology module reports it to the discovery core.</summary>
-/// <param name="Details">Technology-specific data (advertising data, NFC protocols, …); immutable.</param>
+/// <param name="Details">Technology-specific data (advertising data, NFC protocols, …); immutable, value equality.</param>
+/// <param name="IsGone">The radio reports the device gone (for example NFC target lost): the core emits Lost at once.</param>
 public sealed record DeviceSighting(
     DeviceAddress Address,
     string Adapter,
@@ -18,7 +19,8 @@ public sealed record DeviceSighting(
     string? Name = null,
     int? Signal = null,
     SignalKind? SignalKind = null,
-    object? Details = null)
+    object? Details = null,
+    bool IsGone = false)
 {
     public Technology Technology => Address.Technology;
 }

@@ -1,0 +1,19 @@
+using ShortRange.HwTests.Infrastructure;
+
+namespace ShortRange.HwTests.LabTests;
+
+/// <summary>The lab's kernel has the three socket families the SDK drives (socket() succeeds).</summary>
+public sealed class KernelFamilyLabTests
+{
+    [Theory]
+    [InlineData(Technology.Bluetooth)]
+    [InlineData(Technology.Ieee802154)]
+    [InlineData(Technology.Nfc)]
+    public void SocketFamilyIsAvailable(Technology technology)
+    {
+        string? why = KernelStack.Probe(technology);
+        if (!LabEnvironment.InLab)
+            Assert.SkipWhen(why is not null, $"Outside the lab this kernel has no {KernelStack.FamilyName(technology)} ({why}).");
+        Assert.True(why is null, $"The lab kernel must have {KernelStack.FamilyName(technology)}: {why}");
+    }
+}

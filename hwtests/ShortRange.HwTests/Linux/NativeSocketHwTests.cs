@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using ShortRange.Errors;
+using ShortRange.Linux.Sockets;
+
+namespace ShortRange.HwTests.Linux;
+
+/// <summary>
+/// Spikes kept as tests: the Socket wrapper does async I/O on the runtime's epoll engine with cancellation for
+/// AF_BLUETOOTH (mgmt control channel) and AF_NFC (LLCP socket). Skip where the kernel lacks the family.
+/// </summary>
+public class NativeSocketHwTests
+{
+    private static NativeSocket CreateOrSkip(int family, SocketType type, int protocol)
+    {
+        try
+        {
+            return NativeSocket.Create(family, type, protocol);
+        }
+        catch (StackUnavailableException e)
+        {
+            Assert.Skip(e.Message);
+            throw; // unreachable
+        }
+    }
+
+    [Fact]
+    public async Task Bluetooth_mgmt_read_version_is_async_and_cancellable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var s = CreateOrSkip(LinuxAddressFamily.AF_BLUETOOTH, SocketType.Raw, BluetoothSocketConstants.BTPROTO_HCI);
+        s.Bind(HciSocketAddress.Control);
+
+        // mgmt header: opcode 0x0001 (MGMT_OP_READ_VERSION), index 0xFFFF (MGMT_INDEX_NONE), length 0 (BlueZ doc/mgmt-api.txt).
+        await s.Socket.SendAsync(new byte[] { 0x01, 0x00, 0xFF, 0xFF, 0x00, 0x00 }, SocketFlags.None, ct);
+        var buf = new byte[512];
+        while (true)
+        {
+            int n = await s.Socket.ReceiveAsync(buf, SocketFlags.None, ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), ct);
+            Assert.True(n >= 6);
+            ushort evt = BinaryPrimitives.ReadUInt16LittleEndian(buf);
+            if (evt != 0x0001) continue; // not MGMT_EV_CMD_COMPLETE (other events may interleave)
+            Assert.Equal(0x0001, BinaryPrimitives.ReadUInt16LittleEndian(buf.AsSpan(6))); // command opcode
+            Assert.Equal(0, buf[8]); // status success
+            Assert.True(n >= 12, "READ_VERSION reply carries version (1) and revision (2)");
+            break;
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        var pending = s.Socket.ReceiveAsync(buf, SocketFlags.None, cts.Token).AsTask();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5), ct));
+    }
+
+    [Fact]
+    public async Task Nfc_llcp_listener_accept_is_async_and_cancellable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var s = CreateOrSkip(LinuxAddressFamily.AF_NFC, SocketType.Stream, NfcSocketConstants.NFC_SOCKPROTO_LLCP);
+        Assert.Equal(LinuxAddressFamily.AF_NFC, s.AddressFamily);
+        try
+        {
+            // nfc0 (device index 0), a private service name; the kernel assigns an SSAP.
+            s.Bind(new NfcLlcpSocketAddress(0, 0, NfcSocketConstants.NFC_PROTO_NFC_DEP, 0, 0, "urn:nfc:xsn:shortrange:test"));
+        }
+        catch (NativeSocketException e) when (e.ErrorNumber == Errno.ENODEV)
+        {
+            Assert.Skip("no NFC device with index 0 (nfcsim not loaded): " + e.Message);
+        }
+        s.Listen(1);
+
+        // No peer ever connects: the accept waits on the runtime's epoll engine and completes promptly when cancelled.
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var pending = s.AcceptAsync(cts.Token).AsTask();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10), ct));
+    }
+}

@@ -1,0 +1,36 @@
+namespace ShortRange.Discovery;
+
+/// <summary>
+/// Reactive device discovery. <see cref="Discover"/> is an operation stream and cold:
+/// subscribing starts the scan (shared with every other subscriber), disposing the last
+/// subscription stops it after <see cref="DiscoveryOptions.DisconnectDelay"/>. A subscriber
+/// that joins a running scan first receives Found for every device currently known.
+/// A scan failure ends the stream with OnError carrying the typed exception, for every subscriber.
+/// </summary>
+public interface IDeviceDiscovery
+{
+    IObservable<DiscoveryEvent> Discover(DiscoveryFilter? filter = null);
+}
+
+/// <summary>One technology's discovery.</summary>
+public interface ITechnologyDiscovery : IDeviceDiscovery
+{
+    Technology Technology { get; }
+}
+
+/// <summary>The aggregate over every registered technology.</summary>
+public interface IShortRangeDiscovery : IDeviceDiscovery
+{
+    IReadOnlyCollection<Technology> Technologies { get; }
+
+    /// <summary>The discovery of one technology; throws <see cref="InvalidOperationException"/> when it is not registered.</summary>
+    ITechnologyDiscovery GetDiscovery(Technology technology);
+
+    /// <summary>
+    /// Hot stream of technology scans that failed while <see cref="DiscoveryOptions.ContinueOnTechnologyError"/>
+    /// let the aggregate continue. Never errors.
+    /// </summary>
+    IObservable<TechnologyFailure> Failures { get; }
+}
+
+public sealed record TechnologyFailure(Technology Technology, Exception Error);

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ShortRange.Adapters;
+using ShortRange.Discovery;
+using ShortRange.LowPan;
+using ShortRange.LowPan.Adapters;
+using ShortRange.LowPan.Discovery;
+
+namespace ShortRange.DependencyInjection;
+
+/// <summary>Registers the IEEE 802.15.4 / 6LoWPAN module.</summary>
+public static class LowPanServiceCollectionExtensions
+{
+    /// <summary>Adds the 802.15.4 scanner and the wpan adapter monitor (each a singleton behind its interface).</summary>
+    public static ShortRangeBuilder AddLowPan(this ShortRangeBuilder builder, Action<LowPanOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<LowPanOptions>();
+        if (configure is not null) options.Configure(configure);
+        builder.Services.TryAddSingleton<Ieee802154Scanner>();
+        builder.Services.TryAddSingleton<WpanAdapterMonitor>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeviceScanner, Ieee802154Scanner>(sp => sp.GetRequiredService<Ieee802154Scanner>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAdapterMonitor, WpanAdapterMonitor>(sp => sp.GetRequiredService<WpanAdapterMonitor>()));
+        return builder;
+    }
+}

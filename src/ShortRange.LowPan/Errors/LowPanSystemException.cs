@@ -1,0 +1,17 @@
+using System.Runtime.InteropServices;
+
+namespace ShortRange.LowPan.Errors;
+
+/// <summary>A system call of the LoWPAN module failed; carries the operation and errno.</summary>
+public sealed class LowPanSystemException : LowPanException
+{
+    public LowPanSystemException(string operation, int errno)
+        : base($"{operation} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})")
+    {
+        Operation = operation;
+        Errno = errno;
+    }
+
+    public string Operation { get; }
+    public int Errno { get; }
+}
