@@ -26,7 +26,7 @@ warn() { echo "@@LAB-WARNING: $*"; }
 stage() { local up _; read -r up _ </proc/uptime; echo "$1 $up" >>/lab/timing; }
 stage root-mounted
 # The initramfs already loaded every module (hwtests/lab/run lists them); modprobe only what is missing.
-modules=(bluetooth hci_vhci bnep rfcomm mac802154_hwsim ieee802154_6lowpan ieee802154_socket nfc nfcsim tun veth bridge)
+modules=(bluetooth hci_vhci bnep rfcomm mac802154_hwsim ieee802154_6lowpan nhc_udp nhc_dest nhc_fragment nhc_hop nhc_ipv6 nhc_mobility nhc_routing ieee802154_socket nfc nfcsim tun veth bridge)
 for m in "${modules[@]}"; do
   [ -d "/sys/module/$m" ] || modprobe "$m" || warn "modprobe $m failed"
 done
