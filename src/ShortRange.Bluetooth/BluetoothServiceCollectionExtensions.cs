@@ -16,10 +16,6 @@ public static class BluetoothShortRangeBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<BluetoothOptions>();
         if (configure is not null) options.Configure(configure);
-        builder.Services.TryAddSingleton<BluetoothScanner>();
-        builder.Services.TryAddSingleton<BluetoothAdapterMonitor>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeviceScanner, BluetoothScanner>(sp => sp.GetRequiredService<BluetoothScanner>()));
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAdapterMonitor, BluetoothAdapterMonitor>(sp => sp.GetRequiredService<BluetoothAdapterMonitor>()));
-        return builder;
+        return builder.AddTechnology<BluetoothScanner, BluetoothAdapterMonitor>();
     }
 }

@@ -91,8 +91,7 @@ public sealed class DiscoveryTests : IDisposable
     public void AddLowPan_registers_one_scanner_and_one_monitor_instance()
     {
         var services = new ServiceCollection();
-        var builder = (ShortRangeBuilder)Activator.CreateInstance(typeof(ShortRangeBuilder), BindingFlags.NonPublic | BindingFlags.Instance, null, [services], null)!;
-        builder.AddLowPan(o => o.AdapterPollInterval = TimeSpan.FromSeconds(3)).AddLowPan();
+        services.AddShortRange(b => b.AddLowPan(o => o.AdapterPollInterval = TimeSpan.FromSeconds(3)).AddLowPan());
         using var sp = services.BuildServiceProvider();
         var scanner = Assert.Single(sp.GetServices<IDeviceScanner>());
         Assert.Same(sp.GetRequiredService<Ieee802154Scanner>(), scanner);
@@ -100,6 +99,7 @@ public sealed class DiscoveryTests : IDisposable
         var monitor = Assert.Single(sp.GetServices<IAdapterMonitor>());
         Assert.Same(sp.GetRequiredService<WpanAdapterMonitor>(), monitor);
         Assert.Equal(TimeSpan.FromSeconds(3), sp.GetRequiredService<IOptions<LowPanOptions>>().Value.AdapterPollInterval);
+        Assert.Equal([Technology.Ieee802154], sp.GetRequiredService<IShortRangeDiscovery>().Technologies);
     }
 
     public void Dispose()

@@ -17,10 +17,6 @@ public static class LowPanServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<LowPanOptions>();
         if (configure is not null) options.Configure(configure);
-        builder.Services.TryAddSingleton<Ieee802154Scanner>();
-        builder.Services.TryAddSingleton<WpanAdapterMonitor>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeviceScanner, Ieee802154Scanner>(sp => sp.GetRequiredService<Ieee802154Scanner>()));
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAdapterMonitor, WpanAdapterMonitor>(sp => sp.GetRequiredService<WpanAdapterMonitor>()));
-        return builder;
+        return builder.AddTechnology<Ieee802154Scanner, WpanAdapterMonitor>();
     }
 }
