@@ -7,4 +7,10 @@ public interface IAdapterService
 
     /// <summary>Added/removed/changed events of every technology. State stream: never errors (a failing monitor is logged).</summary>
     IObservable<AdapterEvent> Changes { get; }
+
+    /// <summary>
+    /// The current adapter list of every technology: the snapshot first, then a new list after each change.
+    /// State stream: a late subscriber gets the latest list at once, and it never errors.
+    /// </summary>
+    IObservable<IReadOnlyList<AdapterInfo>> Adapters { get; }
 }
