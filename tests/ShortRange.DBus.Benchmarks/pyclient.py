@@ -1,5 +1,6 @@
 # python3-dbus client for the benchmark: N Echo calls; prints calls per second.
 # argv: bus address, destination, object path, interface, N, [in-flight]
+# prints: calls per second, then this process's CPU microseconds per call (measured part only)
 # in-flight 1: blocking calls one after another; > 1: asynchronous calls (reply_handler) on a GLib main loop.
 import sys
 import time
@@ -16,6 +17,7 @@ echo = bus.get_object(dest, path, introspect=False).get_dbus_method("Echo", ifac
 for _ in range(min(1000, n)):
     echo("ping")
 
+cpu_start = time.process_time()
 if in_flight <= 1:
     start = time.perf_counter()
     for _ in range(n):
@@ -46,4 +48,5 @@ else:
         send()
     loop.run()
     elapsed = time.perf_counter() - start
-print(f"{n / elapsed:.1f}")
+cpu = time.process_time() - cpu_start
+print(f"{n / elapsed:.1f} {cpu * 1e6 / n:.2f}")

@@ -16,41 +16,100 @@ public sealed partial class Connection
     public Task<T> CallMethodAsync<T>(MessageBuffer message, MessageValueReader<T> reader, object? state = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var call = new PendingCall<T>(reader, state);
         if (cancellationToken.IsCancellationRequested)
         {
             message.Dispose();
             return Task.FromCanceled<T>(cancellationToken);
         }
+        var call = new PendingCall<T>(this, reader, state);
+        if (AddPending(message, call) is { } error)
+        {
+            return Task.FromException<T>(error);
+        }
+        if (cancellationToken.CanBeCanceled)
+        {
+            // The call is the callback state (no closure or tuple per call); only its own serial is removed.
+            call.Registration = cancellationToken.UnsafeRegister(static (s, ct) =>
+            {
+                var p = (PendingCall<T>)s!;
+                p.Connection.CancelPending(p.Serial, ct);
+            }, call);
+            if (call.Task.IsCompleted)
+            {
+                call.Registration.Dispose(); // the reply won the race with the registration
+            }
+        }
+        SendCall(message, call);
+        return call.Task;
+    }
+
+    /// <summary>
+    /// Like <see cref="CallMethodAsync{T}(MessageBuffer, MessageValueReader{T}, object?, CancellationToken)"/>, with
+    /// no allocation for the pending call: the returned <see cref="ValueTask{T}"/> is backed by a pooled source that is
+    /// recycled when awaited, so it must be awaited exactly once (never twice, never <c>.Result</c> before completion;
+    /// use <see cref="ValueTask{T}.AsTask"/> to keep it). Same failures, same reply-reader rules.
+    /// </summary>
+    public ValueTask<T> CallMethodPooledAsync<T>(MessageBuffer message, MessageValueReader<T> reader, object? state = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(reader);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            message.Dispose();
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+        PooledCall<T> call = PooledCall<T>.Rent(this, reader, state);
+        ValueTask<T> task = call.Task;
+        if (AddPending(message, call) is { } error)
+        {
+            return ValueTask.FromException<T>(error); // the unused source is simply left to the GC
+        }
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Disposed in GetResult before the source is recycled, so a late callback never sees a reused source.
+            call.Registration = cancellationToken.UnsafeRegister(static (s, ct) =>
+            {
+                var p = (PooledCall<T>)s!;
+                p.Connection!.CancelPending(p.Serial, ct);
+            }, call);
+        }
+        SendCall(message, call);
+        return task;
+    }
+
+    // Stamps the serial and registers the call for its reply; an exception when the connection is not usable.
+    private Exception? AddPending(MessageBuffer message, IPendingCall call)
+    {
         call.Deadline = Environment.TickCount64 + (long)_options.DefaultTimeout.TotalMilliseconds;
         lock (_gate)
         {
             if (_closeReason is not null || _transport is null)
             {
                 message.Dispose();
-                return Task.FromException<T>(_closeReason is null ? new InvalidOperationException("Not connected.") : ClosedError());
+                return _closeReason is null ? new InvalidOperationException("Not connected.") : ClosedError();
             }
             uint serial = NextSerial();
             message.Serial = serial;
             call.Serial = serial;
             _pending.Add(serial, call);
         }
-        if (cancellationToken.CanBeCanceled)
-        {
-            call.Registration = cancellationToken.UnsafeRegister(static (s, ct) =>
-            {
-                var (c, p) = ((Connection, PendingCall))s!;
-                if (c.RemovePending(p.Serial) is { } removed)
-                {
-                    removed.Fail(new OperationCanceledException(ct));
-                }
-            }, (this, (PendingCall)call));
-        }
+        return null;
+    }
+
+    private void SendCall(MessageBuffer message, IPendingCall call)
+    {
         if (!Send(message))
         {
             RemovePending(call.Serial)?.Fail(ClosedError());
         }
-        return call.Task;
+    }
+
+    private void CancelPending(uint serial, CancellationToken cancellationToken)
+    {
+        if (RemovePending(serial) is { } removed)
+        {
+            removed.Fail(new OperationCanceledException(cancellationToken));
+        }
     }
 
     /// <summary>Queues a message that expects no reply (signal, reply, NO_REPLY_EXPECTED call). False when closed.</summary>
@@ -108,18 +167,18 @@ public sealed partial class Connection
         return serial;
     }
 
-    private PendingCall? RemovePending(uint serial)
+    private IPendingCall? RemovePending(uint serial)
     {
         lock (_gate)
         {
-            return _pending.Remove(serial, out PendingCall? call) ? call : null;
+            return _pending.Remove(serial, out IPendingCall? call) ? call : null;
         }
     }
 
     private void ExpireCalls()
     {
         long now = Environment.TickCount64;
-        List<PendingCall>? expired = null;
+        List<IPendingCall>? expired = null;
         lock (_gate)
         {
             foreach (var (serial, call) in _pending)
@@ -131,7 +190,7 @@ public sealed partial class Connection
             }
             if (expired is not null)
             {
-                foreach (PendingCall call in expired)
+                foreach (IPendingCall call in expired)
                 {
                     _pending.Remove(call.Serial);
                 }
@@ -139,7 +198,7 @@ public sealed partial class Connection
         }
         if (expired is not null)
         {
-            foreach (PendingCall call in expired)
+            foreach (IPendingCall call in expired)
             {
                 call.Fail(new TimeoutException($"No reply to method call {call.Serial} within {_options.DefaultTimeout.TotalSeconds:0.###} s."));
             }
@@ -163,7 +222,7 @@ public sealed partial class Connection
                         Interlocked.Decrement(ref _queued);
                         try
                         {
-                            await _transport!.SendAsync(message).ConfigureAwait(false);
+                            _transport!.Send(message); // blocks only while the socket buffer is full
                         }
                         finally
                         {

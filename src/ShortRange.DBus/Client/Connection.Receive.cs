@@ -8,7 +8,21 @@ public sealed partial class Connection
 {
     private const int InitialReceiveBuffer = 64 * 1024;
 
-    private async Task ReceiveLoopAsync()
+    // Runs on the connection's own thread: an exception escaping it would end the process, so none may.
+    private void ReceiveLoop()
+    {
+        try
+        {
+            ReceiveMessages();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "D-Bus receive thread failed");
+            Disconnect(e);
+        }
+    }
+
+    private void ReceiveMessages()
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
         var fds = new List<SafeFileHandle>();
@@ -25,10 +39,21 @@ public sealed partial class Connection
                     {
                         break;
                     }
-                    byte[] copy = ArrayPool<byte>.Shared.Rent(total);
-                    buffer.AsSpan(start, total).CopyTo(copy);
+                    Message message;
+                    if (buffer[start + 1] == (byte)MessageType.MethodCall)
+                    {
+                        // A handler may await: the call gets its own pooled copy that outlives this buffer.
+                        byte[] copy = ArrayPool<byte>.Shared.Rent(total);
+                        buffer.AsSpan(start, total).CopyTo(copy);
+                        message = Message.Parse(copy, 0, total, pooled: true);
+                    }
+                    else
+                    {
+                        // Replies and signals are handled synchronously below and disposed before the buffer moves:
+                        // parsed in place, no copy.
+                        message = Message.Parse(buffer, start, total, pooled: false);
+                    }
                     start += total;
-                    Message message = Message.Parse(copy, total);
                     if (message.UnixFdCount > 0)
                     {
                         if (fds.Count < message.UnixFdCount)
@@ -59,7 +84,7 @@ public sealed partial class Connection
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
                 }
-                int n = await _transport!.ReceiveAsync(buffer, end, buffer.Length - end, fds).ConfigureAwait(false);
+                int n = _transport!.Receive(buffer, end, buffer.Length - end, fds);
                 if (n == 0)
                 {
                     Disconnect(new IOException("The bus closed the connection."));
@@ -93,7 +118,7 @@ public sealed partial class Connection
         {
             case MessageType.MethodReturn:
             case MessageType.Error:
-                PendingCall? call = RemovePending(message.ReplySerial);
+                IPendingCall? call = RemovePending(message.ReplySerial);
                 try
                 {
                     call?.Complete(message);

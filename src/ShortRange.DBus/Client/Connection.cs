@@ -14,7 +14,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     private readonly ConnectionOptions _options;
     private readonly ILogger _logger;
     private readonly object _gate = new();
-    private readonly Dictionary<uint, PendingCall> _pending = new();
+    private readonly Dictionary<uint, IPendingCall> _pending = new();
     private readonly Channel<MessageBuffer> _sendQueue = Channel.CreateUnbounded<MessageBuffer>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,7 +82,9 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         }
         long period = (long)Math.Clamp(_options.DefaultTimeout.TotalMilliseconds / 4, 10, 1000);
         _timeoutTimer = new Timer(static s => ((Connection)s!).ExpireCalls(), this, period, period);
-        _ = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        // A dedicated thread blocks in recvmsg (like a C client): one syscall and one wake-up per batch of messages.
+        ReceiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "D-Bus receive" };
+        ReceiveThread.Start();
         _ = Task.Run(SendLoopAsync, CancellationToken.None);
         try
         {
@@ -94,6 +96,9 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
             throw new ConnectException("Hello failed: " + e.Message, e);
         }
     }
+
+    /// <summary>The thread that reads and dispatches messages (tests check that it ends with the connection).</summary>
+    internal Thread? ReceiveThread { get; private set; }
 
     /// <summary>A writer for a new message (its buffer comes from the pool).</summary>
 #pragma warning disable CA1822 // Instance method to keep the Tmds.DBus.Protocol shape.
@@ -108,14 +113,14 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         {
             return;
         }
-        PendingCall[] pending;
+        IPendingCall[] pending;
         lock (_gate)
         {
             pending = _pending.Values.ToArray();
             _pending.Clear();
         }
         var error = new DisconnectedException(reason);
-        foreach (PendingCall call in pending)
+        foreach (IPendingCall call in pending)
         {
             call.Fail(error);
         }

@@ -1,34 +1,44 @@
 namespace ShortRange.DBus;
 
-/// <summary>A method call awaiting its reply (correlated by serial). Completed once: reply, error, timeout, cancel or close.</summary>
-internal abstract class PendingCall
+/// <summary>A method call awaiting its reply (correlated by serial). Completed once: reply, error, timeout, cancel or close —
+/// by whoever removes it from the connection's pending table.</summary>
+internal interface IPendingCall
 {
-    public long Deadline;
-    public uint Serial;
-    public CancellationTokenRegistration Registration;
+    long Deadline { get; set; }
 
-    public abstract void Complete(Message reply);
+    uint Serial { get; set; }
 
-    public abstract void Fail(Exception exception);
+    void Complete(Message reply);
+
+    void Fail(Exception exception);
 }
 
-internal sealed class PendingCall<T> : PendingCall
+/// <summary>
+/// The pending call is its own TaskCompletionSource (one object less per call). Continuations run on the thread pool:
+/// code after <c>await CallMethodAsync</c> must never run on (and so be able to block) the receive thread.
+/// </summary>
+internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 {
-    // Continuations run on the thread pool: code after `await CallMethodAsync` must never run on (and so be able
-    // to block) the receive loop. Measured: running them inline gained nothing here (the bus round trip dominates).
-    private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly MessageValueReader<T>? _reader;
     private readonly object? _state;
 
-    public PendingCall(MessageValueReader<T>? reader, object? state)
+    public PendingCall(Connection connection, MessageValueReader<T>? reader, object? state)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
+        Connection = connection;
         _reader = reader;
         _state = state;
     }
 
-    public Task<T> Task => _tcs.Task;
+    public Connection Connection { get; }
 
-    public override void Complete(Message reply)
+    public long Deadline { get; set; }
+
+    public uint Serial { get; set; }
+
+    public CancellationTokenRegistration Registration { get; set; }
+
+    public void Complete(Message reply)
     {
         Registration.Dispose();
         if (reply.Type == MessageType.Error)
@@ -42,22 +52,22 @@ internal sealed class PendingCall<T> : PendingCall
             {
                 // A malformed error text still leaves the error name to report.
             }
-            _tcs.TrySetException(new DBusErrorException(reply.ErrorNameAsString!, text));
+            TrySetException(new DBusErrorException(reply.ErrorNameAsString!, text));
             return;
         }
         try
         {
-            _tcs.TrySetResult(_reader is null ? default! : _reader(reply, _state));
+            TrySetResult(_reader is null ? default! : _reader(reply, _state));
         }
         catch (Exception e)
         {
-            _tcs.TrySetException(e);
+            TrySetException(e);
         }
     }
 
-    public override void Fail(Exception exception)
+    public void Fail(Exception exception)
     {
         Registration.Dispose();
-        _tcs.TrySetException(exception);
+        TrySetException(exception);
     }
 }

@@ -13,15 +13,24 @@ namespace ShortRange.DBus;
 public sealed class Message : IDisposable
 {
     private byte[]? _buffer;
+    private readonly int _start;
     private readonly int _length;
+    private readonly bool _pooled;
     private (int Start, int Length) _path, _interface, _member, _errorName, _destination, _sender, _signature;
-    private string? _senderString, _pathString, _memberString, _interfaceString, _errorNameString, _destinationString;
+    private StringCache? _strings; // allocated on the first *AsString access only
     private SafeFileHandle[]? _fds;
 
-    private Message(byte[] buffer, int length)
+    private sealed class StringCache
+    {
+        public string? Sender, Path, Member, Interface, ErrorName, Destination;
+    }
+
+    private Message(byte[] buffer, int start, int length, bool pooled)
     {
         _buffer = buffer;
+        _start = start;
         _length = length;
+        _pooled = pooled;
     }
 
     public MessageType Type { get; private set; }
@@ -36,7 +45,9 @@ public sealed class Message : IDisposable
     public int BodyOffset { get; private set; }
     public int BodyLength => _length - BodyOffset;
 
-    private ReadOnlySpan<byte> Data => (_buffer ?? throw new ObjectDisposedException(nameof(Message))).AsSpan(0, _length);
+    private ReadOnlySpan<byte> Data => (_buffer ?? throw new ObjectDisposedException(nameof(Message))).AsSpan(_start, _length);
+
+    private StringCache Strings => _strings ??= new StringCache();
 
     public ReadOnlySpan<byte> Path => Field(_path);
     public ReadOnlySpan<byte> Interface => Field(_interface);
@@ -46,13 +57,13 @@ public sealed class Message : IDisposable
     public ReadOnlySpan<byte> Sender => Field(_sender);
     public ReadOnlySpan<byte> Signature => Field(_signature);
 
-    public string? PathAsString => _path.Start == 0 ? null : _pathString ??= Encoding.UTF8.GetString(Path);
-    public string? InterfaceAsString => _interface.Start == 0 ? null : _interfaceString ??= Encoding.UTF8.GetString(Interface);
-    public string? MemberAsString => _member.Start == 0 ? null : _memberString ??= Encoding.UTF8.GetString(Member);
-    public string? ErrorNameAsString => _errorName.Start == 0 ? null : _errorNameString ??= Encoding.UTF8.GetString(ErrorName);
-    public string? DestinationAsString => _destination.Start == 0 ? null : _destinationString ??= Encoding.UTF8.GetString(Destination);
+    public string? PathAsString => _path.Start == 0 ? null : Strings.Path ??= Encoding.UTF8.GetString(Path);
+    public string? InterfaceAsString => _interface.Start == 0 ? null : Strings.Interface ??= Encoding.UTF8.GetString(Interface);
+    public string? MemberAsString => _member.Start == 0 ? null : Strings.Member ??= Encoding.UTF8.GetString(Member);
+    public string? ErrorNameAsString => _errorName.Start == 0 ? null : Strings.ErrorName ??= Encoding.UTF8.GetString(ErrorName);
+    public string? DestinationAsString => _destination.Start == 0 ? null : Strings.Destination ??= Encoding.UTF8.GetString(Destination);
     /// <summary>The sender's unique name (set by the bus daemon, so it cannot be forged by peers).</summary>
-    public string? SenderAsString => _sender.Start == 0 ? null : _senderString ??= Encoding.UTF8.GetString(Sender);
+    public string? SenderAsString => _sender.Start == 0 ? null : Strings.Sender ??= Encoding.UTF8.GetString(Sender);
     public string SignatureAsString => Encoding.ASCII.GetString(Signature);
 
     /// <summary>File descriptors received with the message (index = value of an 'h' argument). Owned by the message
@@ -80,7 +91,7 @@ public sealed class Message : IDisposable
     public void Dispose()
     {
         byte[]? buffer = Interlocked.Exchange(ref _buffer, null);
-        if (buffer is not null)
+        if (buffer is not null && _pooled)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
@@ -136,9 +147,16 @@ public sealed class Message : IDisposable
 
     /// <summary>Parses and validates a complete message held in a pooled <paramref name="buffer"/> (taken over:
     /// returned to the pool on dispose, or on failure).</summary>
-    internal static Message Parse(byte[] buffer, int length)
+    internal static Message Parse(byte[] buffer, int length) => Parse(buffer, 0, length, pooled: true);
+
+    /// <summary>
+    /// Parses the message at buffer[start..start+length]. <paramref name="pooled"/>: the buffer is taken over
+    /// (returned to the pool on dispose or failure); otherwise it is borrowed (the receive buffer) and the message
+    /// must be disposed before the buffer is reused.
+    /// </summary>
+    internal static Message Parse(byte[] buffer, int start, int length, bool pooled)
     {
-        var message = new Message(buffer, length);
+        var message = new Message(buffer, start, length, pooled);
         try
         {
             message.ParseHeader();

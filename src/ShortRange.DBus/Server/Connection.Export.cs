@@ -192,14 +192,26 @@ public sealed partial class Connection
     private ValueTask HandleCallAsync(MethodContext context)
     {
         Message request = context.Request;
-        string path = request.PathAsString!;
         ReadOnlySpan<byte> iface = request.Interface;
         DBusInterface[]? interfaces;
         bool isManager;
+        string path;
+        // Object paths are ASCII (validated on parse): widen the bytes and look the export up by span, so a call
+        // to an exported object reuses the key's string instead of allocating one.
+        ReadOnlySpan<byte> utf8Path = request.Path;
+        Span<char> chars = utf8Path.Length <= 256 ? stackalloc char[utf8Path.Length] : new char[utf8Path.Length];
+        for (int i = 0; i < utf8Path.Length; i++)
+        {
+            chars[i] = (char)utf8Path[i];
+        }
         lock (_objects)
         {
-            _objects.TryGetValue(path, out interfaces);
-            isManager = _objectManagers.Contains(path);
+            if (!_objects.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out string? key, out interfaces))
+            {
+                key = new string(chars);
+            }
+            path = key;
+            isManager = _objectManagers.Count > 0 && _objectManagers.Contains(path);
         }
         if (iface.SequenceEqual("org.freedesktop.DBus.Introspectable"u8) && request.Member.SequenceEqual("Introspect"u8))
         {

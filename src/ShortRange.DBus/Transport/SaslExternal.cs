@@ -12,12 +12,14 @@ internal static class SaslExternal
 {
     private const int MaxLineLength = 512;
 
-    public static async Task<(string Guid, bool FdPassing)> AuthenticateAsync(Socket socket, bool negotiateFds, CancellationToken ct)
+    // Blocking calls on a blocking socket: the transport never uses the socket asynchronously (see UnixTransport);
+    // the caller runs this off its thread and aborts it by disposing the socket.
+    public static (string Guid, bool FdPassing) Authenticate(Socket socket, bool negotiateFds)
     {
         string uid = Interop.geteuid().ToString(CultureInfo.InvariantCulture);
         string hexUid = Convert.ToHexStringLower(Encoding.ASCII.GetBytes(uid));
-        await SendAsync(socket, "\0AUTH EXTERNAL " + hexUid + "\r\n", ct).ConfigureAwait(false);
-        string reply = await ReadLineAsync(socket, ct).ConfigureAwait(false);
+        Send(socket, "\0AUTH EXTERNAL " + hexUid + "\r\n");
+        string reply = ReadLine(socket);
         if (!reply.StartsWith("OK ", StringComparison.Ordinal))
         {
             throw new ConnectException($"D-Bus authentication (EXTERNAL) was refused: '{reply}'.");
@@ -26,36 +28,36 @@ internal static class SaslExternal
         bool fds = false;
         if (negotiateFds)
         {
-            await SendAsync(socket, "NEGOTIATE_UNIX_FD\r\n", ct).ConfigureAwait(false);
-            reply = await ReadLineAsync(socket, ct).ConfigureAwait(false);
+            Send(socket, "NEGOTIATE_UNIX_FD\r\n");
+            reply = ReadLine(socket);
             fds = reply == "AGREE_UNIX_FD";
             if (!fds && !reply.StartsWith("ERROR", StringComparison.Ordinal))
             {
                 throw new ConnectException($"Unexpected reply to NEGOTIATE_UNIX_FD: '{reply}'.");
             }
         }
-        await SendAsync(socket, "BEGIN\r\n", ct).ConfigureAwait(false);
+        Send(socket, "BEGIN\r\n");
         return (guid, fds);
     }
 
-    private static async Task SendAsync(Socket socket, string line, CancellationToken ct)
+    private static void Send(Socket socket, string line)
     {
         byte[] bytes = Encoding.ASCII.GetBytes(line);
         int sent = 0;
         while (sent < bytes.Length)
         {
-            sent += await socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None, ct).ConfigureAwait(false);
+            sent += socket.Send(bytes.AsSpan(sent), SocketFlags.None);
         }
     }
 
     // Byte by byte: the server sends nothing past the line we wait for, and the message stream must start untouched.
-    private static async Task<string> ReadLineAsync(Socket socket, CancellationToken ct)
+    private static string ReadLine(Socket socket)
     {
         var line = new List<byte>();
         byte[] one = new byte[1];
         while (true)
         {
-            int n = await socket.ReceiveAsync(one, SocketFlags.None, ct).ConfigureAwait(false);
+            int n = socket.Receive(one, SocketFlags.None);
             if (n == 0)
             {
                 throw new ConnectException("The bus closed the connection during authentication.");

@@ -6,10 +6,12 @@ using Microsoft.Win32.SafeHandles;
 namespace ShortRange.DBus;
 
 /// <summary>
-/// A connected, authenticated AF_UNIX stream to a bus. Reads use a zero-byte receive on the runtime socket to learn
-/// readability (epoll), then recvmsg(MSG_DONTWAIT) to take bytes and any SCM_RIGHTS fds together; sends with fds use
-/// sendmsg. The fd is borrowed with DangerousAddRef/DangerousRelease for each native call so it cannot be closed
-/// (and reused) under us.
+/// A connected, authenticated AF_UNIX stream to a bus, used only with blocking calls: the connection's own receive
+/// thread blocks in recvmsg (taking bytes and any SCM_RIGHTS fds together), and senders write with send/sendmsg.
+/// The socket is never used asynchronously, so the runtime's epoll engine never watches it: measured, the engine's
+/// path cost a zero-byte receive, two extra recvmsg and two epoll wake-ups (EPOLLOUT after every send) per reply.
+/// The fd is borrowed with DangerousAddRef/DangerousRelease for each native call so it cannot be closed (and
+/// reused) under us; <see cref="Dispose"/> shuts the socket down, which wakes a blocked receive with end of stream.
 /// </summary>
 internal sealed class UnixTransport : IDisposable
 {
@@ -50,8 +52,7 @@ internal sealed class UnixTransport : IDisposable
             var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             try
             {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
-                (string guid, bool fds) = await SaslExternal.AuthenticateAsync(socket, negotiateFds, cancellationToken).ConfigureAwait(false);
+                (string guid, bool fds) = await ConnectAndAuthenticateAsync(socket, path, negotiateFds, cancellationToken).ConfigureAwait(false);
                 if (address.Guid is { } expected && !string.Equals(expected, guid, StringComparison.OrdinalIgnoreCase))
                 {
                     throw new ConnectException($"Server GUID {guid} does not match the address's guid {expected}.");
@@ -73,27 +74,31 @@ internal sealed class UnixTransport : IDisposable
             errors.Count == 1 ? errors[0] : new AggregateException(errors));
     }
 
-    /// <summary>Receives into buffer[offset..offset+count]; fds that arrive are appended to <paramref name="fds"/>. 0 = end of stream.</summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<int> ReceiveAsync(byte[] buffer, int offset, int count, List<SafeFileHandle> fds)
+    // Connect and SASL with blocking calls on a pool thread (connecting is rare); cancellation disposes the socket,
+    // which aborts a blocked call.
+    private static async Task<(string Guid, bool FdPassing)> ConnectAndAuthenticateAsync(Socket socket, string path, bool negotiateFds, CancellationToken cancellationToken)
     {
-        if (!SupportsFdPassing)
+        cancellationToken.ThrowIfCancellationRequested();
+        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static s => ((Socket)s!).Dispose(), socket);
+        try
         {
-            return await _socket.ReceiveAsync(buffer.AsMemory(offset, count), SocketFlags.None).ConfigureAwait(false);
-        }
-        while (true)
-        {
-            int n = TryReceiveMessage(buffer, offset, count, fds);
-            if (n >= 0)
+            return await Task.Run(() =>
             {
-                return n;
-            }
-            // Nothing to read: wait for readability without consuming bytes (zero-byte receive).
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                socket.Connect(new UnixDomainSocketEndPoint(path));
+                return SaslExternal.Authenticate(socket, negotiateFds);
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is SocketException or ObjectDisposedException or ConnectException)
+        {
+            throw new OperationCanceledException("Connecting to the bus was canceled.", e, cancellationToken);
         }
     }
 
-    private unsafe int TryReceiveMessage(byte[] buffer, int offset, int count, List<SafeFileHandle> fds)
+    /// <summary>
+    /// Blocks until bytes arrive, then receives into buffer[offset..offset+count]; fds that arrive are appended to
+    /// <paramref name="fds"/>. 0 = end of stream (also after <see cref="Dispose"/>).
+    /// </summary>
+    public unsafe int Receive(byte[] buffer, int offset, int count, List<SafeFileHandle> fds)
     {
         int controlLength = Interop.CMSG_SPACE(MaxFdsPerRead * sizeof(int));
         byte* control = stackalloc byte[controlLength];
@@ -115,16 +120,12 @@ internal sealed class UnixTransport : IDisposable
                 nint rv;
                 do
                 {
-                    rv = Interop.recvmsg(handle.DangerousGetHandle(), &msg, Interop.MSG_DONTWAIT | Interop.MSG_CMSG_CLOEXEC);
+                    rv = Interop.recvmsg(handle.DangerousGetHandle(), &msg, Interop.MSG_CMSG_CLOEXEC);
                 }
                 while (rv < 0 && Marshal.GetLastPInvokeError() == Interop.EINTR);
                 if (rv < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
-                    if (errno == Interop.EAGAIN)
-                    {
-                        return -1;
-                    }
                     throw new IOException($"recvmsg on the D-Bus socket failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
                 }
                 CollectFds(&msg, fds);
@@ -170,32 +171,7 @@ internal sealed class UnixTransport : IDisposable
         }
     }
 
-    public async ValueTask SendAsync(MessageBuffer message)
-    {
-        ReadOnlyMemory<byte> memory = message.Memory;
-        if (message.Handles is { Length: > 0 } handles)
-        {
-            if (!SupportsFdPassing)
-            {
-                throw new NotSupportedException("The bus did not agree to Unix fd passing.");
-            }
-            int sent;
-            while ((sent = SendWithFds(memory, handles)) < 0)
-            {
-                // Socket buffer full: wait until writable, then try again.
-                await Task.Yield();
-                _socket.Poll(100_000, SelectMode.SelectWrite);
-            }
-            memory = memory.Slice(sent);
-        }
-        while (!memory.IsEmpty)
-        {
-            int n = await _socket.SendAsync(memory, SocketFlags.None).ConfigureAwait(false);
-            memory = memory.Slice(n);
-        }
-    }
-
-    /// <summary>Sends synchronously on the caller's thread (used when no send is queued).</summary>
+    /// <summary>Sends the whole message (blocking while the socket buffer is full).</summary>
     public void Send(MessageBuffer message)
     {
         ReadOnlySpan<byte> span = message.Span;

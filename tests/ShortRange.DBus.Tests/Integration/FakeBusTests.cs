@@ -156,4 +156,38 @@ public class FakeBusTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Cancelling_ConnectAsync_aborts_a_handshake_the_bus_never_answers()
+    {
+        // Connect and SASL are blocking calls on a pool thread: cancellation must still end them promptly.
+        string dir = Directory.CreateTempSubdirectory("shortrange-fakebus-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "bus");
+            using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            listener.Listen(1);
+            var client = new Connection(new ConnectionOptions { Address = "unix:path=" + path });
+            using var cts = new CancellationTokenSource();
+            Task connect = client.ConnectAsync(cts.Token);
+            using Socket peer = await listener.AcceptAsync(Ct);
+            byte[] buffer = new byte[256];
+            Assert.True(await peer.ReceiveAsync(buffer, Ct) > 0); // the AUTH line arrived; never answer it
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connect.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+            // The client's socket is closed: the peer reads end of stream.
+            int n;
+            do
+            {
+                n = await peer.ReceiveAsync(buffer, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            }
+            while (n > 0);
+            client.Dispose();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
