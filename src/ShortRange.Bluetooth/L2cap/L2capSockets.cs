@@ -1,111 +1,126 @@
+using System.Globalization;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using ShortRange.Linux.Sockets;
+using static ShortRange.Linux.Sockets.BluetoothSocketConstants;
 
 namespace ShortRange.Bluetooth.L2cap;
 
 /// <summary>
-/// L2CAP (BTPROTO_L2CAP) client and server sockets, BR/EDR by PSM or LE credit-based by LE PSM (address type LE).
-/// The connected fd is wrapped as a runtime <see cref="Socket"/> for async send/receive with cancellation.
-/// Blocking connect/accept run on a worker thread (interim, until the Linux layer offers async connect).
+/// L2CAP (BTPROTO_L2CAP) client and server sockets, BR/EDR by PSM or LE credit-based by LE PSM (address type LE),
+/// SOCK_SEQPACKET or SOCK_STREAM. Built on <see cref="NativeSocket"/>: connect and accept are async on the runtime's
+/// epoll engine (no thread blocks) and the result is a runtime <see cref="Socket"/> for async send/receive.
 /// </summary>
-public static partial class L2capSockets
+/// <remarks>
+/// Closing a socket sends the L2CAP Disconnection Request at once; the kernel schedules that signalling packet ahead of
+/// ACL data still queued for the controller, so data sent just before closing can be lost on the air (seen in the lab:
+/// the peer read EOF 2.5 KB short). A protocol that must deliver everything lets the receiver close first, or waits for
+/// the peer's EOF (a zero-length read) before disposing.
+/// </remarks>
+public static class L2capSockets
 {
-    private const int SOCK_STREAM = 1, SOCK_SEQPACKET = 5, SOCK_CLOEXEC = 0x80000;
+    private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)] private static partial int socket(int d, int t, int p);
-    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)] private static unsafe partial int bind(int fd, byte* a, int l);
-    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)] private static unsafe partial int connect(int fd, byte* a, int l);
-    [LibraryImport("libc", EntryPoint = "listen", SetLastError = true)] private static partial int listen(int fd, int backlog);
-    [LibraryImport("libc", EntryPoint = "accept4", SetLastError = true)] private static unsafe partial int accept4(int fd, byte* a, int* l, int flags);
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)] private static partial int close(int fd);
-    [LibraryImport("libc", EntryPoint = "shutdown", SetLastError = true)] private static partial int shutdown(int fd, int how);
-
-    private static int Open(bool stream)
+    private static NativeSocket Open(L2capSocketAddress local, bool stream)
     {
-        int fd = socket(LinuxAddressFamily.AF_BLUETOOTH, (stream ? SOCK_STREAM : SOCK_SEQPACKET) | SOCK_CLOEXEC, BluetoothSocketConstants.BTPROTO_L2CAP);
-        return fd >= 0 ? fd : throw new L2capException("socket", Marshal.GetLastPInvokeError());
-    }
-
-    private static unsafe void Bind(int fd, L2capSocketAddress a)
-    {
-        Span<byte> sa = stackalloc byte[L2capSocketAddress.SizeOf];
-        a.WriteTo(sa);
-        fixed (byte* p = sa)
-            if (bind(fd, p, sa.Length) < 0) { int e = Marshal.GetLastPInvokeError(); close(fd); throw new L2capException("bind", e); }
-    }
-
-    /// <summary>Connects to <paramref name="remote"/>; on cancellation or <paramref name="timeout"/> the attempt is aborted.</summary>
-    public static async Task<Socket> ConnectAsync(L2capSocketAddress local, L2capSocketAddress remote, bool stream = false,
-        TimeSpan? timeout = null, CancellationToken ct = default)
-    {
-        int fd = Open(stream);
-        Bind(fd, local);
-        var attempt = Task.Factory.StartNew(() => BlockingConnect(fd, remote),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        NativeSocket s;
         try
         {
-            int errno = await attempt.WaitAsync(timeout ?? TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-            if (errno != 0) { close(fd); throw new L2capException("connect to " + remote.Address.ToString("X12", System.Globalization.CultureInfo.InvariantCulture), errno); }
-            return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+            s = NativeSocket.Create(LinuxAddressFamily.AF_BLUETOOTH, stream ? SocketType.Stream : SocketType.Seqpacket, BTPROTO_L2CAP);
         }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        catch (NativeSocketException e)
         {
-            shutdown(fd, 2); // wakes the blocked connect(); then the fd is ours to close
-            await attempt.ConfigureAwait(false);
-            close(fd);
-            if (ex is TimeoutException) throw new L2capException("connect", Errno.ETIMEDOUT);
+            throw L2capException.For("socket", e.ErrorNumber, e);
+        }
+        try
+        {
+            s.Bind(local);
+            return s;
+        }
+        catch (NativeSocketException e)
+        {
+            s.Dispose();
+            throw L2capException.For("bind", e.ErrorNumber, e);
+        }
+    }
+
+    /// <summary>
+    /// Connects to <paramref name="remote"/> without blocking a thread. Refused, unreachable and timed-out attempts throw
+    /// <see cref="L2capConnectionRefusedException"/>, <see cref="L2capHostUnreachableException"/> and
+    /// <see cref="L2capTimeoutException"/> (also when <paramref name="timeout"/>, default 30 s, elapses); cancellation throws
+    /// <see cref="OperationCanceledException"/>. <paramref name="configure"/> may set socket options (security, MTU) before connect.
+    /// </summary>
+    public static async Task<Socket> ConnectAsync(L2capSocketAddress local, L2capSocketAddress remote, bool stream = false,
+        TimeSpan? timeout = null, Action<NativeSocket>? configure = null, CancellationToken ct = default)
+    {
+        var s = Open(local, stream);
+        try
+        {
+            configure?.Invoke(s);
+            await s.ConnectAsync(remote, timeout ?? DefaultConnectTimeout, ct).ConfigureAwait(false);
+            return s.Socket;
+        }
+        catch (NativeSocketException e)
+        {
+            s.Dispose();
+            throw L2capException.For("connect to " + remote.Address.ToString("X12", CultureInfo.InvariantCulture)
+                + " psm 0x" + remote.Psm.ToString("X4", CultureInfo.InvariantCulture), e.ErrorNumber, e);
+        }
+        catch
+        {
+            s.Dispose();
             throw;
         }
     }
 
-    private static unsafe int BlockingConnect(int fd, L2capSocketAddress remote)
+    /// <summary>A listening L2CAP socket bound to <paramref name="local"/> (PSM and address type select BR/EDR or LE).</summary>
+    public static L2capListener Listen(L2capSocketAddress local, bool stream = false, int backlog = 4, Action<NativeSocket>? configure = null)
     {
-        Span<byte> sa = stackalloc byte[L2capSocketAddress.SizeOf];
-        remote.WriteTo(sa);
-        fixed (byte* p = sa) return connect(fd, p, sa.Length) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        var s = Open(local, stream);
+        try
+        {
+            configure?.Invoke(s);
+            s.Listen(backlog);
+            return new L2capListener(s);
+        }
+        catch (NativeSocketException e)
+        {
+            s.Dispose();
+            throw L2capException.For("listen", e.ErrorNumber, e);
+        }
     }
 
-    private static unsafe (int Fd, int Errno) BlockingAccept(int fd)
-    {
-        int c = accept4(fd, null, null, SOCK_CLOEXEC);
-        return c >= 0 ? (c, 0) : (-1, Marshal.GetLastPInvokeError());
-    }
-
-    /// <summary>A listening L2CAP socket; <see cref="L2capListener.AcceptAsync"/> yields connected sockets.</summary>
-    public static L2capListener Listen(L2capSocketAddress local, bool stream = false, int backlog = 4)
-    {
-        int fd = Open(stream);
-        Bind(fd, local);
-        if (listen(fd, backlog) < 0) { int e = Marshal.GetLastPInvokeError(); close(fd); throw new L2capException("listen", e); }
-        return new L2capListener(fd);
-    }
-
-    /// <summary>A listening socket. Dispose stops it (shutdown wakes a pending accept).</summary>
+    /// <summary>A listening socket. Dispose stops it; a pending accept then fails.</summary>
     public sealed class L2capListener : IDisposable
     {
-        private readonly int _fd;
-        private int _closed;
+        private readonly NativeSocket _socket;
 
-        internal L2capListener(int fd) => _fd = fd;
+        internal L2capListener(NativeSocket socket) => _socket = socket;
 
+        /// <summary>Accepts one connection (async on epoll, cancellable).</summary>
         public async Task<Socket> AcceptAsync(CancellationToken ct = default)
         {
-            var accept = Task.Factory.StartNew(() => BlockingAccept(_fd), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            using (ct.Register(Dispose))
+            try
             {
-                var (fd, errno) = await accept.ConfigureAwait(false);
-                ct.ThrowIfCancellationRequested();
-                if (fd < 0) throw new L2capException("accept", errno);
-                return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+                var accepted = await _socket.AcceptAsync(ct).ConfigureAwait(false);
+                return accepted.Socket;
+            }
+            catch (NativeSocketException e)
+            {
+                throw L2capException.For("accept", e.ErrorNumber, e);
             }
         }
 
-        public void Dispose()
+        /// <summary>The accept loop: yields each incoming connection until cancelled or disposed.</summary>
+        public async IAsyncEnumerable<Socket> AcceptAllAsync([EnumeratorCancellation] CancellationToken ct = default)
         {
-            if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-            shutdown(_fd, 2);
-            close(_fd);
+            while (!ct.IsCancellationRequested)
+                yield return await AcceptAsync(ct).ConfigureAwait(false);
         }
+
+        /// <summary>The listening socket (for options such as BT_SECURITY).</summary>
+        public NativeSocket Socket => _socket;
+
+        public void Dispose() => _socket.Dispose();
     }
 }

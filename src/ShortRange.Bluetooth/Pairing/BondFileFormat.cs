@@ -35,6 +35,13 @@ internal static class BondFileFormat
     /// <summary>Parses a bond file; throws <see cref="FormatException"/> naming the bad line.</summary>
     public static Bond Read(string text)
     {
+        // A number too large for its field (byte/ushort/ulong.Parse) is a corrupt file too: keep the one documented type.
+        try { return ReadCore(text); }
+        catch (OverflowException ex) { throw new FormatException(ex.Message, ex); }
+    }
+
+    private static Bond ReadCore(string text)
+    {
         var map = new List<(string Key, string Value)>();
         int lineNo = 0;
         foreach (var raw in text.Split('\n'))
