@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using ShortRange.Devices;
@@ -66,17 +68,31 @@ public class Nl802154HwTests
     {
         WpanLab.SkipUnlessRadios();
         WpanLab.SetUpKernelLowPan();
+        var ct = TestContext.Current.CancellationToken;
+        // The kernel sends from wpan1's short address when one is set (other tests may have set one; it cannot be unset).
+        ushort shortAddress;
+        using (var nl = await Nl802154Client.OpenAsync(ct))
+            shortAddress = Assert.Single(await nl.ListInterfacesAsync(ct), i => i.Name == "wpan1").ShortAddress;
+        var expected = shortAddress < 0xFFFE
+            ? new Ieee802154DeviceAddress(WpanLab.PanId, shortAddress, null)
+            : new Ieee802154DeviceAddress(WpanLab.PanId, null, WpanLab.ExtendedAddress("wpan1"));
         var options = new LowPanOptions();
         options.Interfaces.Add("wpan0");
         var scanner = new Ieee802154Scanner(Microsoft.Extensions.Options.Options.Create(options));
-        var expected = new Ieee802154DeviceAddress(WpanLab.PanId, null, WpanLab.ExtendedAddress("wpan1"));
         var sightingTask = scanner.Scan().Where(s => s.Address == expected).Take(1)
-            .Timeout(TimeSpan.FromSeconds(60)).ToTask(TestContext.Current.CancellationToken);
-        await Task.Delay(500, TestContext.Current.CancellationToken);
-        // Any kernel traffic on lowpan1 will do; a multicast ping is immediate.
-        WpanLab.Run("ping -6 -c 2 -W 1 ff02::1%lowpan1 >/dev/null 2>&1; true");
+            .Timeout(TimeSpan.FromSeconds(60)).ToTask(ct);
+        // Kernel traffic on lowpan1: a UDP datagram to all-nodes every second (broadcast frames from wpan1) until seen.
+        using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+        var allNodes = new IPEndPoint(new IPAddress(IPAddress.Parse("ff02::1").GetAddressBytes(), WpanLab.InterfaceIndex("lowpan1")), 9);
+        while (!sightingTask.IsCompleted)
+        {
+            try { await socket.SendToAsync("shortrange"u8.ToArray(), allNodes, ct); }
+            catch (SocketException) { } // lowpan1's link-local address may not be usable in the first instant: retry
+            await Task.WhenAny(sightingTask, Task.Delay(1000, ct));
+        }
         var sighting = await sightingTask;
         Assert.Equal("wpan0", sighting.Adapter);
+        Assert.NotEqual(default, sighting.Timestamp);
         WpanLab.Run("ip link del lowpan1 2>/dev/null; true");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ShortRange.Linux.Netlink;
 
 namespace ShortRange.LowPan.Adapters;
 
@@ -31,6 +32,15 @@ public sealed record WpanInterface(string Name, int InterfaceIndex, int Hardware
             catch (UnauthorizedAccessException) { }
         }
         return result;
+    }
+
+    /// <summary>The same record from an rtnetlink link message (IFLA_ADDRESS printed like sysfs: lower-case hex, colons).</summary>
+    public static WpanInterface FromLink(LinkInfo link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        string? address = link.HardwareAddress.Length == 0 ? null
+            : string.Join(':', link.HardwareAddress.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+        return new WpanInterface(link.Name, link.Index, link.Type, link.IsUp, address);
     }
 
     private static int ReadInt(string path)

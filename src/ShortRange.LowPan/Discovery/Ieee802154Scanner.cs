@@ -17,7 +17,19 @@ namespace ShortRange.LowPan.Discovery;
 /// Passive 802.15.4 discovery: listens on wpan interfaces (AF_PACKET, ETH_P_IEEE802154) and reports the source of
 /// every parseable frame (beacons, data incl. RS/NS/NA/RA, MAC commands) as a sighting. Cold: subscribing opens the
 /// sockets, disposing closes them. Fails with <see cref="StackUnavailableException"/> when there is no wpan interface.
+/// Each sighting's <see cref="DeviceSighting.Timestamp"/> is when the frame was read; the discovery core keeps the
+/// latest as the device's last-seen time.
 /// </summary>
+/// <remarks>
+/// <see cref="DeviceSighting.Signal"/> stays null: the LQI mac802154 records for each received frame
+/// (<c>mac_cb(skb)-&gt;lqi</c>, set by the driver through ieee802154_rx_irqsafe; mac802154_hwsim reports each edge's
+/// configured LQI, 0xff by default) never reaches an AF_PACKET socket — packet_rcv overwrites skb-&gt;cb with its own
+/// sockaddr_ll and PACKET_AUXDATA carries only status, lengths, offsets and VLAN fields (include/uapi/linux/if_packet.h).
+/// The kernel hands LQI to user space in exactly one place: recvmsg on an AF_IEEE802154 SOCK_DGRAM socket with
+/// setsockopt(SOL_IEEE802154, WPAN_WANTLQI, 1), as a one-byte WPAN_WANTLQI control message (net/ieee802154/socket.c,
+/// dgram_recvmsg). Those sockets only see the payload of data frames that passed the MAC's address filter (to us or
+/// broadcast), not beacons or MAC commands; this scanner does not open one.
+/// </remarks>
 public sealed partial class Ieee802154Scanner : IDeviceScanner
 {
     private readonly LowPanOptions _options;

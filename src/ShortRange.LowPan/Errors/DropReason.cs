@@ -31,4 +31,6 @@ public enum DropReason
     NotForUs,
     /// <summary>Decompressed header inconsistent with datagram length.</summary>
     BadLength,
+    /// <summary>An outgoing packet's destination did not answer Neighbor Solicitations in time, or too many packets were waiting.</summary>
+    NeighbourUnresolved,
 }

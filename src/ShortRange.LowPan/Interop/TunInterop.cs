@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace ShortRange.LowPan.Interop;
 
 /// <summary>
-/// libc calls for the TUN device (not sockets, so not in ShortRange.Linux). C names on purpose.
-/// Constants: include/uapi/linux/if_tun.h, include/uapi/linux/sockios.h, include/uapi/linux/if.h.
+/// libc calls on the /dev/net/tun character device (not a socket, so not in ShortRange.Linux; LowPan is its only user).
+/// Interface ioctls (MTU, flags, index, addresses) go through ShortRange.Linux sockets (<see cref="InterfaceRequest"/>).
+/// C names on purpose. Constants: include/uapi/linux/if_tun.h, fcntl.h, poll.h.
 /// </summary>
 internal static unsafe partial class TunInterop
 {
@@ -18,24 +19,6 @@ internal static unsafe partial class TunInterop
     internal const nuint TUNSETIFF = 0x400454CA;
     internal const short IFF_TUN = 0x0001;
     internal const short IFF_NO_PI = 0x1000;
-
-    // sockios.h
-    internal const nuint SIOCGIFFLAGS = 0x8913;
-    internal const nuint SIOCSIFFLAGS = 0x8914;
-    internal const nuint SIOCSIFADDR = 0x8916;
-    internal const nuint SIOCSIFMTU = 0x8922;
-    internal const nuint SIOCGIFINDEX = 0x8933;
-
-    // if.h
-    internal const short IFF_UP = 0x1;
-    internal const int IFNAMSIZ = 16;
-    /// <summary>sizeof(struct ifreq) on 64-bit Linux.</summary>
-    internal const int SizeOfIfreq = 40;
-    /// <summary>sizeof(struct in6_ifreq): in6_addr + u32 prefixlen + int ifindex.</summary>
-    internal const int SizeOfIn6Ifreq = 24;
-
-    internal const int AF_INET6 = 10;
-    internal const int SOCK_DGRAM = 2;
 
     internal const short POLLIN = 0x1;
     internal const int EAGAIN = 11;
@@ -66,9 +49,6 @@ internal static unsafe partial class TunInterop
 
     [LibraryImport(LibC, SetLastError = true)]
     internal static partial int poll(pollfd* fds, nuint nfds, int timeout);
-
-    [LibraryImport(LibC, SetLastError = true)]
-    internal static partial int socket(int domain, int type, int protocol);
 
     [LibraryImport(LibC, SetLastError = true)]
     internal static partial int close(int fd);

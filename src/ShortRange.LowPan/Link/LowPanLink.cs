@@ -15,7 +15,7 @@ namespace ShortRange.LowPan.Link;
 /// <see cref="Drops"/> and reported through <see cref="Dropped"/>.
 /// Not thread-safe: one sender and one receiver must serialize their calls (the transports do).
 /// </summary>
-public sealed class LowPanLink
+public sealed partial class LowPanLink
 {
     private const int IcmpNeighborSolicitation = 135, IcmpNeighborAdvertisement = 136;
     private const int NdOptionSourceLinkLayer = 1, NdOptionTargetLinkLayer = 2;
@@ -57,8 +57,19 @@ public sealed class LowPanLink
     /// <summary>Some neighbour's frame was heard (the source of any parseable frame addressed to us or broadcast).</summary>
     public event Action<NeighbourSighting>? NeighbourHeard;
 
-    /// <summary>Sends an IPv6 packet; the link-layer destination is resolved from the IPv6 destination.</summary>
-    public int Send(ReadOnlySpan<byte> packet, FrameSink sink) => Send(packet, Resolve(packet.Slice(24, 16)), sink);
+    /// <summary>
+    /// Sends an IPv6 packet; the link-layer destination is resolved from the IPv6 destination (<see cref="Resolve"/>).
+    /// With <see cref="LowPanLinkOptions.NeighbourDiscovery"/> on, a unicast destination that is neither known nor
+    /// link-local is first solicited (RFC 4861 §7.2.2: the packet waits, a Neighbor Solicitation goes out through
+    /// <paramref name="sink"/>) and sent from <see cref="Receive"/> when the advertisement arrives. Returns the frame count.
+    /// </summary>
+    public int Send(ReadOnlySpan<byte> packet, FrameSink sink)
+    {
+        if (packet.Length < Ipv6.HeaderLength) throw new ArgumentException("Shorter than an IPv6 header.", nameof(packet));
+        var destination = packet.Slice(24, 16);
+        if (_options.NeighbourDiscovery && NeedsSolicitation(destination)) return Defer(packet, sink);
+        return Send(packet, Resolve(destination), sink);
+    }
 
     /// <summary>Compresses, fragments if needed and hands each frame to <paramref name="sink"/>; returns the frame count.</summary>
     public int Send(ReadOnlySpan<byte> packet, MacAddress destination, FrameSink sink)
@@ -112,7 +123,11 @@ public sealed class LowPanLink
     }
 
     /// <summary>Discards reassemblies older than the RFC 4944 timeout. Call periodically.</summary>
-    public void ExpireReassemblies() => _reassembler.ExpireStale(r => Drop(r, "Reassembly timed out."));
+    public void ExpireReassemblies()
+    {
+        _reassembler.ExpireStale(r => Drop(r, "Reassembly timed out."));
+        ExpireSolicitations();
+    }
 
     private MacAddress LinkSource => _options.UseShortSource && _options.HasShortAddress
         ? MacAddress.FromShort(_options.ShortAddress!.Value)
@@ -200,6 +215,7 @@ public sealed class LowPanLink
         var ipSource = packet.AsSpan(8, 16);
         if (ipSource.IndexOfAnyExcept((byte)0) >= 0 && ipSource[0] != 0xFF) Neighbours.Learn(ipSource, src);
         LearnFromNd(packet);
+        if (reply is not null) FlushResolved(reply);
         if (reply is not null && TryAnswerSolicitation(packet, src, reply)) return null;
         return packet;
     }

@@ -29,5 +29,15 @@ public sealed class LowPanLinkOptions
     /// <summary>Largest neighbour table (oldest entries are evicted).</summary>
     public int MaxNeighbours { get; set; } = 256;
 
+    /// <summary>
+    /// Resolve unicast destinations that are neither in the neighbour table nor link-local with Neighbor Solicitations
+    /// (RFC 4861 §7.2) instead of mapping their interface identifier. Needed when the host's global addresses are not
+    /// derived from the link-layer address (a TUN bridge towards a kernel 6LoWPAN node). Link-local destinations always
+    /// map from the IID (RFC 4944 §7).
+    /// </summary>
+    public bool NeighbourDiscovery { get; set; }
+    /// <summary>How long a packet waits for a Neighbor Advertisement (RFC 4861 MAX_MULTICAST_SOLICIT × RETRANS_TIMER = 3 s).</summary>
+    public TimeSpan NeighbourResolutionTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     internal bool HasShortAddress => ShortAddress is { } s && s < 0xFFFE;
 }

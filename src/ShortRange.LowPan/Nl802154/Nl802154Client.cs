@@ -1,5 +1,6 @@
-using System.Buffers.Binary;
 using ShortRange.Errors;
+using ShortRange.Linux;
+using ShortRange.Linux.Netlink;
 using ShortRange.LowPan.Errors;
 
 namespace ShortRange.LowPan.Nl802154;
@@ -12,17 +13,21 @@ public sealed record WpanInterfaceInfo(uint InterfaceIndex, string Name, uint Ph
     ushort ShortAddress, ushort PanId, bool? AckRequestDefault);
 
 /// <summary>
-/// Configuration of 802.15.4 PHYs and interfaces through the "nl802154" generic netlink family (what iwpan does), plus
-/// link up/down through rtnetlink. Needs CAP_NET_ADMIN for the set/new/delete commands. Throws
-/// <see cref="StackUnavailableException"/> when the kernel has no nl802154 family (no ieee802154 module).
+/// Configuration of 802.15.4 PHYs and interfaces through the "nl802154" generic netlink family (what iwpan does), over
+/// ShortRange.Linux's <see cref="GenericNetlinkClient"/>, plus link up/down through its <see cref="RtNetlinkClient"/>.
+/// Needs CAP_NET_ADMIN for the set/new/delete commands. Throws <see cref="StackUnavailableException"/> when the kernel
+/// has no nl802154 family (no ieee802154 module); kernel errors surface as <see cref="LowPanSystemException"/> (errno,
+/// the <see cref="NetlinkException"/> with any extended-ACK message as inner exception).
 /// </summary>
 public sealed class Nl802154Client : IDisposable
 {
     public const string FamilyName = "nl802154";
-    private readonly NetlinkChannel _genl;
-    private readonly ushort _family;
+    /// <summary>nl802154 commands carry genlmsghdr version 1 (NL802154_GENL_VERSION is not in a UAPI header; iwpan sends 0, the kernel ignores it).</summary>
+    private const byte Version = 1;
+    private readonly GenericNetlinkClient _genl;
+    private readonly GenericNetlinkFamily _family;
 
-    private Nl802154Client(NetlinkChannel genl, ushort family)
+    private Nl802154Client(GenericNetlinkClient genl, GenericNetlinkFamily family)
     {
         _genl = genl;
         _family = family;
@@ -30,118 +35,154 @@ public sealed class Nl802154Client : IDisposable
 
     public static async Task<Nl802154Client> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var channel = NetlinkChannel.Open(NetlinkConstants.NETLINK_GENERIC);
+        GenericNetlinkClient genl;
+        try { genl = GenericNetlinkClient.Open(); }
+        catch (Linux.Sockets.NativeSocketException e) { throw new LowPanSystemException("socket(AF_NETLINK, NETLINK_GENERIC)", e.ErrorNumber, e); }
         try
         {
-            var req = NetlinkRequestBuilder.Generic(NetlinkConstants.GENL_ID_CTRL, NetlinkConstants.CTRL_CMD_GETFAMILY,
-                NetlinkConstants.NLM_F_REQUEST, channel.NextSequence()).PutString(NetlinkConstants.CTRL_ATTR_FAMILY_NAME, FamilyName).Build();
-            List<NetlinkReply> replies;
-            try { replies = await channel.RequestAsync(req, "CTRL_CMD_GETFAMILY(nl802154)", cancellationToken).ConfigureAwait(false); }
-            catch (LowPanSystemException e) when (e.Errno == 2) // ENOENT
-            {
-                throw new StackUnavailableException(Technology.Ieee802154,
-                    "The kernel has no nl802154 generic netlink family (load the ieee802154 / mac802154 modules).", e);
-            }
-            var attrs = NetlinkAttributes.Parse(replies[0].Payload.AsSpan(NetlinkConstants.GenlHdrLength));
-            ushort id = attrs.Le16(NetlinkConstants.CTRL_ATTR_FAMILY_ID) ?? throw new LowPanException("CTRL reply without a family id.");
-            return new Nl802154Client(channel, id);
+            var family = await genl.ResolveFamilyAsync(FamilyName, cancellationToken).ConfigureAwait(false);
+            return new Nl802154Client(genl, family);
+        }
+        catch (NetlinkException e) when (e.ErrorNumber == Linux.Sockets.Errno.ENOENT)
+        {
+            genl.Dispose();
+            throw new StackUnavailableException(Technology.Ieee802154,
+                "The kernel has no nl802154 generic netlink family (load the ieee802154 / mac802154 modules).", e);
+        }
+        catch (NetlinkException e)
+        {
+            genl.Dispose();
+            throw new LowPanSystemException("CTRL_CMD_GETFAMILY(nl802154)", e.ErrorNumber, e);
         }
         catch
         {
-            channel.Dispose();
+            genl.Dispose();
             throw;
         }
     }
 
     public async Task<IReadOnlyList<WpanPhy>> ListPhysAsync(CancellationToken cancellationToken = default)
     {
-        var replies = await DumpAsync(Nl802154Command.NL802154_CMD_GET_WPAN_PHY, cancellationToken).ConfigureAwait(false);
-        return [.. replies.Select(a => ParsePhy(a))];
+        var replies = await DumpAsync(Nl802154Command.NL802154_CMD_GET_WPAN_PHY, "NL802154_CMD_GET_WPAN_PHY", cancellationToken).ConfigureAwait(false);
+        return [.. replies.Select(m => ParsePhy(GenericNetlinkClient.GetAttributes(m).Span))];
     }
 
     public async Task<IReadOnlyList<WpanInterfaceInfo>> ListInterfacesAsync(CancellationToken cancellationToken = default)
     {
-        var replies = await DumpAsync(Nl802154Command.NL802154_CMD_GET_INTERFACE, cancellationToken).ConfigureAwait(false);
-        return [.. replies.Select(a => ParseInterface(a))];
+        var replies = await DumpAsync(Nl802154Command.NL802154_CMD_GET_INTERFACE, "NL802154_CMD_GET_INTERFACE", cancellationToken).ConfigureAwait(false);
+        return [.. replies.Select(m => ParseInterface(GenericNetlinkClient.GetAttributes(m).Span))];
     }
 
     public Task SetPanIdAsync(int interfaceIndex, ushort panId, CancellationToken cancellationToken = default) =>
-        DoAsync(Nl802154Command.NL802154_CMD_SET_PAN_ID, b => b.PutU32(Nl802154Attribute.NL802154_ATTR_IFINDEX, (uint)interfaceIndex)
-            .PutLe16(Nl802154Attribute.NL802154_ATTR_PAN_ID, panId), "NL802154_CMD_SET_PAN_ID", cancellationToken);
+        DoAsync(Nl802154Command.NL802154_CMD_SET_PAN_ID, w => w.WriteUInt32(Nl802154Attribute.NL802154_ATTR_IFINDEX, (uint)interfaceIndex)
+            .WriteUInt16(Nl802154Attribute.NL802154_ATTR_PAN_ID, panId), "NL802154_CMD_SET_PAN_ID", cancellationToken);
 
     public Task SetShortAddressAsync(int interfaceIndex, ushort shortAddress, CancellationToken cancellationToken = default) =>
-        DoAsync(Nl802154Command.NL802154_CMD_SET_SHORT_ADDR, b => b.PutU32(Nl802154Attribute.NL802154_ATTR_IFINDEX, (uint)interfaceIndex)
-            .PutLe16(Nl802154Attribute.NL802154_ATTR_SHORT_ADDR, shortAddress), "NL802154_CMD_SET_SHORT_ADDR", cancellationToken);
+        DoAsync(Nl802154Command.NL802154_CMD_SET_SHORT_ADDR, w => w.WriteUInt32(Nl802154Attribute.NL802154_ATTR_IFINDEX, (uint)interfaceIndex)
+            .WriteUInt16(Nl802154Attribute.NL802154_ATTR_SHORT_ADDR, shortAddress), "NL802154_CMD_SET_SHORT_ADDR", cancellationToken);
 
     public Task SetChannelAsync(uint phy, byte page, byte channel, CancellationToken cancellationToken = default) =>
-        DoAsync(Nl802154Command.NL802154_CMD_SET_CHANNEL, b => b.PutU32(Nl802154Attribute.NL802154_ATTR_WPAN_PHY, phy)
-            .PutU8(Nl802154Attribute.NL802154_ATTR_PAGE, page).PutU8(Nl802154Attribute.NL802154_ATTR_CHANNEL, channel),
+        DoAsync(Nl802154Command.NL802154_CMD_SET_CHANNEL, w => w.WriteUInt32(Nl802154Attribute.NL802154_ATTR_WPAN_PHY, phy)
+            .WriteByte(Nl802154Attribute.NL802154_ATTR_PAGE, page).WriteByte(Nl802154Attribute.NL802154_ATTR_CHANNEL, channel),
             "NL802154_CMD_SET_CHANNEL", cancellationToken);
 
     public Task SetAckRequestDefaultAsync(int interfaceIndex, bool ackRequest, CancellationToken cancellationToken = default) =>
-        DoAsync(Nl802154Command.NL802154_CMD_SET_ACKREQ_DEFAULT, b => b.PutU32(Nl802154Attribute.NL802154_ATTR_IFINDEX, (uint)interfaceIndex)
-            .PutU8(Nl802154Attribute.NL802154_ATTR_ACKREQ_DEFAULT, ackRequest ? (byte)1 : (byte)0), "NL802154_CMD_SET_ACKREQ_DEFAULT", cancellationToken);
+        DoAsync(Nl802154Command.NL802154_CMD_SET_ACKREQ_DEFAULT, w => w.WriteUInt32(Nl802154Attribute.NL802154_ATTR_IFINDEX, (uint)interfaceIndex)
+            .WriteByte(Nl802154Attribute.NL802154_ATTR_ACKREQ_DEFAULT, ackRequest ? (byte)1 : (byte)0), "NL802154_CMD_SET_ACKREQ_DEFAULT", cancellationToken);
 
     public Task NewInterfaceAsync(uint phy, string name, WpanInterfaceType type, ulong? extendedAddress = null, CancellationToken cancellationToken = default) =>
-        DoAsync(Nl802154Command.NL802154_CMD_NEW_INTERFACE, b =>
+        DoAsync(Nl802154Command.NL802154_CMD_NEW_INTERFACE, w =>
         {
-            b.PutU32(Nl802154Attribute.NL802154_ATTR_WPAN_PHY, phy).PutString(Nl802154Attribute.NL802154_ATTR_IFNAME, name)
-                .PutU32(Nl802154Attribute.NL802154_ATTR_IFTYPE, (uint)type);
-            if (extendedAddress is { } e) b.PutLe64(Nl802154Attribute.NL802154_ATTR_EXTENDED_ADDR, e);
+            w.WriteUInt32(Nl802154Attribute.NL802154_ATTR_WPAN_PHY, phy).WriteString(Nl802154Attribute.NL802154_ATTR_IFNAME, name)
+                .WriteUInt32(Nl802154Attribute.NL802154_ATTR_IFTYPE, (uint)type);
+            if (extendedAddress is { } e) w.WriteUInt64(Nl802154Attribute.NL802154_ATTR_EXTENDED_ADDR, e);
         }, "NL802154_CMD_NEW_INTERFACE", cancellationToken);
 
     public Task DeleteInterfaceAsync(int interfaceIndex, CancellationToken cancellationToken = default) =>
-        DoAsync(Nl802154Command.NL802154_CMD_DEL_INTERFACE, b => b.PutU32(Nl802154Attribute.NL802154_ATTR_IFINDEX, (uint)interfaceIndex),
+        DoAsync(Nl802154Command.NL802154_CMD_DEL_INTERFACE, w => w.WriteUInt32(Nl802154Attribute.NL802154_ATTR_IFINDEX, (uint)interfaceIndex),
             "NL802154_CMD_DEL_INTERFACE", cancellationToken);
 
-    /// <summary>Sets IFF_UP on or off with RTM_NEWLINK (include/uapi/linux/rtnetlink.h).</summary>
+    /// <summary>
+    /// Moves a wpan PHY with all its interfaces into <paramref name="target"/> (NL802154_CMD_SET_WPAN_PHY_NETNS with
+    /// NL802154_ATTR_NETNS_FD; `iwpan phy phyN set netns name X`). wpan interfaces are NETIF_F_NETNS_LOCAL, so
+    /// rtnetlink cannot move them one by one; the PHY must have CAP_NET_ADMIN in both namespaces.
+    /// </summary>
+    public Task MovePhyToNamespaceAsync(uint phy, NetworkNamespace target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return DoAsync(Nl802154Command.NL802154_CMD_SET_WPAN_PHY_NETNS, w => w.WriteUInt32(Nl802154Attribute.NL802154_ATTR_WPAN_PHY, phy)
+            .WriteUInt32(Nl802154Attribute.NL802154_ATTR_NETNS_FD, (uint)target.FileDescriptor), "NL802154_CMD_SET_WPAN_PHY_NETNS", cancellationToken);
+    }
+
+    /// <summary>Sets IFF_UP on or off (rtnetlink RTM_NEWLINK through <see cref="RtNetlinkClient.SetLinkUpAsync"/>).</summary>
     public static async Task SetLinkUpAsync(int interfaceIndex, bool up, CancellationToken cancellationToken = default)
     {
-        using var route = NetlinkChannel.Open(NetlinkConstants.NETLINK_ROUTE);
-        var req = BuildSetLink(interfaceIndex, up, route.NextSequence());
-        await route.RequestAsync(req, up ? "RTM_NEWLINK(up)" : "RTM_NEWLINK(down)", cancellationToken).ConfigureAwait(false);
+        string op = up ? "RTM_NEWLINK(up)" : "RTM_NEWLINK(down)";
+        try
+        {
+            using var route = RtNetlinkClient.Open();
+            await route.SetLinkUpAsync(interfaceIndex, up, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Linux.Sockets.NativeSocketException e) { throw new LowPanSystemException(op, e.ErrorNumber, e); }
     }
 
-    internal static byte[] BuildSetLink(int interfaceIndex, bool up, uint sequence)
+    internal static WpanPhy ParsePhy(ReadOnlySpan<byte> attributes)
     {
-        // struct ifinfomsg { u8 ifi_family; u8 pad; u16 ifi_type; int ifi_index; u32 ifi_flags; u32 ifi_change; }
-        Span<byte> ifi = stackalloc byte[NetlinkConstants.IfInfoMsgLength];
-        ifi.Clear();
-        BinaryPrimitives.WriteInt32LittleEndian(ifi[4..], interfaceIndex);
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi[8..], up ? NetlinkConstants.IFF_UP : 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi[12..], NetlinkConstants.IFF_UP);
-        return new NetlinkRequestBuilder(NetlinkConstants.RTM_NEWLINK, NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK, sequence, ifi).Build();
+        uint index = 0;
+        string name = "";
+        byte? page = null, channel = null;
+        foreach (var a in new NetlinkAttributeReader(attributes))
+        {
+            switch (a.Type)
+            {
+                case Nl802154Attribute.NL802154_ATTR_WPAN_PHY: index = a.GetUInt32(); break;
+                case Nl802154Attribute.NL802154_ATTR_WPAN_PHY_NAME: name = a.GetString(); break;
+                case Nl802154Attribute.NL802154_ATTR_PAGE: page = a.GetByte(); break;
+                case Nl802154Attribute.NL802154_ATTR_CHANNEL: channel = a.GetByte(); break;
+            }
+        }
+        return new WpanPhy(index, name, page, channel);
     }
 
-    internal static WpanPhy ParsePhy(NetlinkAttributes a) => new(
-        a.U32(Nl802154Attribute.NL802154_ATTR_WPAN_PHY) ?? 0,
-        a.String(Nl802154Attribute.NL802154_ATTR_WPAN_PHY_NAME) ?? "",
-        a.U8(Nl802154Attribute.NL802154_ATTR_PAGE),
-        a.U8(Nl802154Attribute.NL802154_ATTR_CHANNEL));
-
-    internal static WpanInterfaceInfo ParseInterface(NetlinkAttributes a) => new(
-        a.U32(Nl802154Attribute.NL802154_ATTR_IFINDEX) ?? 0,
-        a.String(Nl802154Attribute.NL802154_ATTR_IFNAME) ?? "",
-        a.U32(Nl802154Attribute.NL802154_ATTR_WPAN_PHY) ?? 0,
-        (WpanInterfaceType)(a.U32(Nl802154Attribute.NL802154_ATTR_IFTYPE) ?? 0),
-        a.Le64(Nl802154Attribute.NL802154_ATTR_EXTENDED_ADDR) ?? 0,
-        a.Le16(Nl802154Attribute.NL802154_ATTR_SHORT_ADDR) ?? 0xFFFF,
-        a.Le16(Nl802154Attribute.NL802154_ATTR_PAN_ID) ?? 0xFFFF,
-        a.U8(Nl802154Attribute.NL802154_ATTR_ACKREQ_DEFAULT) is { } ack ? ack != 0 : null);
-
-    private async Task<List<NetlinkAttributes>> DumpAsync(byte command, CancellationToken ct)
+    /// <summary>Parses an interface message's attributes. PAN_ID/SHORT_ADDR are __le16 and EXTENDED_ADDR __le64, as netlink's host order on little-endian machines.</summary>
+    internal static WpanInterfaceInfo ParseInterface(ReadOnlySpan<byte> attributes)
     {
-        var req = NetlinkRequestBuilder.Generic(_family, command, NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP, _genl.NextSequence()).Build();
-        var replies = await _genl.RequestAsync(req, $"nl802154 dump {command}", ct).ConfigureAwait(false);
-        return [.. replies.Where(r => r.Payload.Length >= NetlinkConstants.GenlHdrLength)
-            .Select(r => NetlinkAttributes.Parse(r.Payload.AsSpan(NetlinkConstants.GenlHdrLength)))];
+        uint index = 0, phy = 0, type = 0;
+        string name = "";
+        ulong extended = 0;
+        ushort shortAddress = 0xFFFF, pan = 0xFFFF;
+        bool? ack = null;
+        foreach (var a in new NetlinkAttributeReader(attributes))
+        {
+            switch (a.Type)
+            {
+                case Nl802154Attribute.NL802154_ATTR_IFINDEX: index = a.GetUInt32(); break;
+                case Nl802154Attribute.NL802154_ATTR_IFNAME: name = a.GetString(); break;
+                case Nl802154Attribute.NL802154_ATTR_WPAN_PHY: phy = a.GetUInt32(); break;
+                case Nl802154Attribute.NL802154_ATTR_IFTYPE: type = a.GetUInt32(); break;
+                case Nl802154Attribute.NL802154_ATTR_EXTENDED_ADDR: extended = a.GetUInt64(); break;
+                case Nl802154Attribute.NL802154_ATTR_SHORT_ADDR: shortAddress = a.GetUInt16(); break;
+                case Nl802154Attribute.NL802154_ATTR_PAN_ID: pan = a.GetUInt16(); break;
+                case Nl802154Attribute.NL802154_ATTR_ACKREQ_DEFAULT: ack = a.GetByte() != 0; break;
+            }
+        }
+        return new WpanInterfaceInfo(index, name, phy, (WpanInterfaceType)type, extended, shortAddress, pan, ack);
     }
 
-    private Task DoAsync(byte command, Action<NetlinkRequestBuilder> attributes, string operation, CancellationToken ct)
+    private async Task<IReadOnlyList<NetlinkMessage>> DumpAsync(byte command, string operation, CancellationToken ct)
     {
-        var b = NetlinkRequestBuilder.Generic(_family, command, NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK, _genl.NextSequence());
-        attributes(b);
-        return _genl.RequestAsync(b.Build(), operation, ct);
+        try
+        {
+            var replies = await _genl.RequestAsync(_family, command, Version, NetlinkConstants.NLM_F_DUMP, null, ct).ConfigureAwait(false);
+            return [.. replies.Where(m => m.Type == _family.Id)];
+        }
+        catch (Linux.Sockets.NativeSocketException e) { throw new LowPanSystemException(operation, e.ErrorNumber, e); }
+    }
+
+    private async Task DoAsync(byte command, Action<NetlinkAttributeWriter> attributes, string operation, CancellationToken ct)
+    {
+        try { await _genl.RequestAsync(_family, command, Version, 0, attributes, ct).ConfigureAwait(false); }
+        catch (Linux.Sockets.NativeSocketException e) { throw new LowPanSystemException(operation, e.ErrorNumber, e); }
     }
 
     public void Dispose() => _genl.Dispose();

@@ -12,6 +12,8 @@ public static class Nl802154Command
     public const byte NL802154_CMD_SET_PAN_ID = 10;
     public const byte NL802154_CMD_SET_SHORT_ADDR = 11;
     public const byte NL802154_CMD_SET_ACKREQ_DEFAULT = 19;
+    /// <summary>Moves a wpan phy (and its interfaces) to another network namespace (NL802154_ATTR_PID or NL802154_ATTR_NETNS_FD).</summary>
+    public const byte NL802154_CMD_SET_WPAN_PHY_NETNS = 20;
 }
 
 /// <summary>Attributes, enum nl802154_attrs in include/net/nl802154.h. PAN_ID/SHORT_ADDR are __le16, EXTENDED_ADDR __le64.</summary>
@@ -29,6 +31,8 @@ public static class Nl802154Attribute
     public const ushort NL802154_ATTR_SHORT_ADDR = 10;     // __le16
     public const ushort NL802154_ATTR_EXTENDED_ADDR = 23;  // __le64
     public const ushort NL802154_ATTR_ACKREQ_DEFAULT = 26; // u8
+    public const ushort NL802154_ATTR_PID = 28;             // u32
+    public const ushort NL802154_ATTR_NETNS_FD = 29;        // u32
 }
 
 /// <summary>enum nl802154_iftype (include/net/nl802154.h).</summary>
@@ -37,29 +41,4 @@ public enum WpanInterfaceType : uint
     Node = 0,
     Monitor = 1,
     Coordinator = 2,
-}
-
-/// <summary>Generic netlink / netlink constants (include/uapi/linux/netlink.h, genetlink.h).</summary>
-internal static class NetlinkConstants
-{
-    public const int AF_NETLINK = 16;
-    public const int NETLINK_ROUTE = 0;
-    public const int NETLINK_GENERIC = 16;
-    public const ushort NLMSG_ERROR = 2;
-    public const ushort NLMSG_DONE = 3;
-    public const ushort NLM_F_REQUEST = 0x1;
-    public const ushort NLM_F_MULTI = 0x2;
-    public const ushort NLM_F_ACK = 0x4;
-    public const ushort NLM_F_DUMP = 0x300;
-    public const ushort GENL_ID_CTRL = 0x10;
-    public const byte CTRL_CMD_GETFAMILY = 3;
-    public const ushort CTRL_ATTR_FAMILY_ID = 1;
-    public const ushort CTRL_ATTR_FAMILY_NAME = 2;
-    public const ushort NLA_TYPE_MASK = 0x3FFF;
-    public const int NlMsgHdrLength = 16;
-    public const int GenlHdrLength = 4;
-    // rtnetlink (include/uapi/linux/rtnetlink.h, if_link.h)
-    public const ushort RTM_NEWLINK = 16;
-    public const int IfInfoMsgLength = 16;
-    public const uint IFF_UP = 1;
 }

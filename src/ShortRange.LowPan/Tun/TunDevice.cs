@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using ShortRange.Linux.Sockets;
 using ShortRange.LowPan.Errors;
 using ShortRange.LowPan.Interop;
 
@@ -28,18 +29,18 @@ public sealed unsafe class TunDevice : IDisposable
     /// <summary>Creates the interface (name may contain %d), sets its MTU and brings it up.</summary>
     public static TunDevice Create(string name = "lowpan%d", int mtu = 1280)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(Encoding.UTF8.GetByteCount(name), TunInterop.IFNAMSIZ, nameof(name));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(Encoding.UTF8.GetByteCount(name), InterfaceRequest.IFNAMSIZ, nameof(name));
         int fd = TunInterop.open("/dev/net/tun", TunInterop.O_RDWR | TunInterop.O_NONBLOCK | TunInterop.O_CLOEXEC);
         if (fd < 0) throw new LowPanSystemException("open(/dev/net/tun)", Marshal.GetLastPInvokeError());
         var handle = new SafeTunHandle(fd);
         try
         {
-            byte* ifr = stackalloc byte[TunInterop.SizeOfIfreq];
-            new Span<byte>(ifr, TunInterop.SizeOfIfreq).Clear();
-            Encoding.UTF8.GetBytes(name, new Span<byte>(ifr, TunInterop.IFNAMSIZ));
-            *(short*)(ifr + TunInterop.IFNAMSIZ) = TunInterop.IFF_TUN | TunInterop.IFF_NO_PI;
+            byte* ifr = stackalloc byte[InterfaceRequest.SizeOfIfreq];
+            new Span<byte>(ifr, InterfaceRequest.SizeOfIfreq).Clear();
+            Encoding.UTF8.GetBytes(name, new Span<byte>(ifr, InterfaceRequest.IFNAMSIZ));
+            *(short*)(ifr + InterfaceRequest.IFNAMSIZ) = TunInterop.IFF_TUN | TunInterop.IFF_NO_PI;
             if (TunInterop.ioctl(fd, TunInterop.TUNSETIFF, ifr) < 0) throw new LowPanSystemException("ioctl(TUNSETIFF)", Marshal.GetLastPInvokeError());
-            var actual = new ReadOnlySpan<byte>(ifr, TunInterop.IFNAMSIZ);
+            var actual = new ReadOnlySpan<byte>(ifr, InterfaceRequest.IFNAMSIZ);
             int nul = actual.IndexOf((byte)0);
             var device = new TunDevice(handle, Encoding.UTF8.GetString(nul < 0 ? actual : actual[..nul]));
             device.Configure(mtu);
@@ -54,34 +55,39 @@ public sealed unsafe class TunDevice : IDisposable
 
     private void Configure(int mtu)
     {
-        WithControlSocket(s =>
-        {
-            byte* ifr = stackalloc byte[TunInterop.SizeOfIfreq];
-            FillName(ifr);
-            *(int*)(ifr + TunInterop.IFNAMSIZ) = mtu;
-            Check(TunInterop.ioctl(s, TunInterop.SIOCSIFMTU, ifr), "ioctl(SIOCSIFMTU)");
-            FillName(ifr);
-            Check(TunInterop.ioctl(s, TunInterop.SIOCGIFINDEX, ifr), "ioctl(SIOCGIFINDEX)");
-            InterfaceIndex = *(int*)(ifr + TunInterop.IFNAMSIZ);
-            FillName(ifr);
-            Check(TunInterop.ioctl(s, TunInterop.SIOCGIFFLAGS, ifr), "ioctl(SIOCGIFFLAGS)");
-            *(short*)(ifr + TunInterop.IFNAMSIZ) |= TunInterop.IFF_UP;
-            Check(TunInterop.ioctl(s, TunInterop.SIOCSIFFLAGS, ifr), "ioctl(SIOCSIFFLAGS)");
-        });
+        using var control = OpenControlSocket();
+        InterfaceRequest.SetMtu(control, Name, mtu);
+        InterfaceIndex = InterfaceRequest.GetIndex(control, Name);
+        DisableAutomaticLinkLocal();
+        InterfaceRequest.SetUp(control, Name);
     }
 
-    /// <summary>Adds an IPv6 address to the interface (SIOCSIFADDR on an AF_INET6 socket).</summary>
+    /// <summary>Adds an IPv6 address to the interface (SIOCSIFADDR with struct in6_ifreq on an AF_INET6 socket).</summary>
     public void AddAddress(ReadOnlySpan<byte> address, int prefixLength)
     {
         if (address.Length != 16) throw new ArgumentException("IPv6 address must be 16 bytes.", nameof(address));
-        byte* req = stackalloc byte[TunInterop.SizeOfIn6Ifreq];
-        address.CopyTo(new Span<byte>(req, 16));
-        *(uint*)(req + 16) = (uint)prefixLength;
-        *(int*)(req + 20) = InterfaceIndex;
-        int s = TunInterop.socket(TunInterop.AF_INET6, TunInterop.SOCK_DGRAM, 0);
-        if (s < 0) throw new LowPanSystemException("socket(AF_INET6)", Marshal.GetLastPInvokeError());
-        try { Check(TunInterop.ioctl(s, TunInterop.SIOCSIFADDR, req), "ioctl(SIOCSIFADDR)"); }
-        finally { TunInterop.close(s); }
+        using var control = OpenControlSocket();
+        InterfaceRequest.AddIpv6Address(control, InterfaceIndex, address, prefixLength);
+    }
+
+    /// <summary>
+    /// A TUN device has no hardware address, so the kernel would give it a random link-local address
+    /// (IN6_ADDR_GEN_MODE_RANDOM for ARPHRD_NONE). Nobody on the 6LoWPAN link could reach that address (the bridge answers
+    /// Neighbor Solicitations only for its own addresses), yet the host might pick it as a source: turn generation off
+    /// (addr_gen_mode 1 = IN6_ADDR_GEN_MODE_NONE, include/uapi/linux/if_link.h) before the interface goes up. Best effort:
+    /// without IPv6 or a writable /proc the interface simply keeps the kernel's default.
+    /// </summary>
+    private void DisableAutomaticLinkLocal()
+    {
+        try { File.WriteAllText($"/proc/sys/net/ipv6/conf/{Name}/addr_gen_mode", "1"); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private static NativeSocket OpenControlSocket()
+    {
+        try { return InterfaceRequest.OpenInet6(); }
+        catch (NativeSocketException e) { throw new LowPanSystemException("socket(AF_INET6)", e.ErrorNumber, e); }
     }
 
     /// <summary>Reads one packet; returns 0 when <paramref name="timeoutMs"/> passed with nothing to read.</summary>
@@ -139,23 +145,4 @@ public sealed unsafe class TunDevice : IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
-
-    private void FillName(byte* ifr)
-    {
-        new Span<byte>(ifr, TunInterop.SizeOfIfreq).Clear();
-        Encoding.UTF8.GetBytes(Name, new Span<byte>(ifr, TunInterop.IFNAMSIZ));
-    }
-
-    private static void WithControlSocket(Action<int> action)
-    {
-        int s = TunInterop.socket(TunInterop.AF_INET6, TunInterop.SOCK_DGRAM, 0);
-        if (s < 0) throw new LowPanSystemException("socket(AF_INET6)", Marshal.GetLastPInvokeError());
-        try { action(s); }
-        finally { TunInterop.close(s); }
-    }
-
-    private static void Check(int result, string operation)
-    {
-        if (result < 0) throw new LowPanSystemException(operation, Marshal.GetLastPInvokeError());
-    }
 }
