@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using ShortRange.HwTests.Infrastructure;
+using ShortRange.Linux.Netlink;
+using ShortRange.Nfc.Netlink;
+
+namespace ShortRange.HwTests.Nfc;
+
+/// <summary>
+/// The two nfcsim devices (or SHORTRANGE_NFC_DEVICE / SHORTRANGE_NFC_PEER) brought to an NFC-DEP link: the peer listens
+/// in target mode, the local device polls for NFC-DEP as initiator, finds the peer, and brings the DEP link up.
+/// nfcsim runs on the kernel's digital layer with random 3–10 ms frame delays; under TCG the poll and the ATR exchange
+/// take seconds, so every wait is generous and bounded. Dispose brings the link down and powers both devices off.
+/// </summary>
+internal sealed class NfcLab : IAsyncDisposable
+{
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
+
+    private NfcLab(NfcNetlinkClient client, NfcDeviceInfo local, NfcDeviceInfo peer)
+    {
+        Client = client;
+        Local = local;
+        Peer = peer;
+    }
+
+    public NfcNetlinkClient Client { get; }
+    public NfcDeviceInfo Local { get; }
+    public NfcDeviceInfo Peer { get; }
+    public NfcTargetInfo? Target { get; private set; }
+    public TimeSpan TimeToTarget { get; private set; }
+    public TimeSpan TimeToDepLinkUp { get; private set; }
+    public NfcTargetModeActivatedEvent? PeerActivated { get; private set; }
+
+    /// <summary>Opens the netlink client and finds both devices (skips without them).</summary>
+    public static async Task<NfcLab> OpenAsync(CancellationToken ct)
+    {
+        var (local, peer) = LabRequire.NfcPair();
+        LabRequire.Root();
+        if (LabEnvironment.InLab) Fresh();
+        var client = await NfcNetlinkClient.OpenAsync(null, ct);
+        try
+        {
+            var devices = await client.GetDevicesAsync(ct);
+            var l = devices.Single(d => d.Name == local);
+            var p = devices.Single(d => d.Name == peer);
+            await client.SetPoweredAsync(l.Index, true, ct);
+            await client.SetPoweredAsync(p.Index, true, ct);
+            return new NfcLab(client, l, p);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// In the lab every test starts from freshly loaded nfcsim devices: the digital layer can keep a target "active" after
+    /// an aborted exchange (then every poll fails with EBUSY) and nothing but a reload clears it. The kernel reuses
+    /// nfc0/nfc1 only once nothing holds the old devices, so the reload is repeated (bounded) until it does.
+    /// </summary>
+    public static void Fresh()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            LabControl.ReloadModule("nfcsim");
+            if (LabProcess.WaitUntil(() => LabControl.NfcDevices().SequenceEqual(["nfc0", "nfc1"]), TimeSpan.FromSeconds(5))) return;
+            if (attempt == 4) throw new InvalidOperationException("nfcsim came back as " + string.Join(",", LabControl.NfcDevices()));
+            Thread.Sleep(2000);
+        }
+    }
+
+    /// <summary>Peer in target mode, local polling for NFC-DEP, then DEP link up (events awaited, bounded).</summary>
+    public async Task LinkUpAsync(CancellationToken ct)
+    {
+        var targetsFound = Client.Events.OfType<NfcTargetsFoundEvent>().Where(e => e.DeviceIndex == Local.Index)
+            .FirstAsync().Timeout(Wait).ToTask(ct);
+        var activated = Client.Events.OfType<NfcTargetModeActivatedEvent>().Where(e => e.DeviceIndex == Peer.Index)
+            .FirstAsync().Timeout(Wait).ToTask(ct);
+        var sw = Stopwatch.StartNew();
+        await Client.StartPollAsync(Peer.Index, NfcProtocols.None, NfcProtocols.NfcDep, ct);
+        await Client.StartPollAsync(Local.Index, NfcProtocols.NfcDep, NfcProtocols.None, ct);
+        await targetsFound;
+        TimeToTarget = sw.Elapsed;
+        var targets = await Client.GetTargetsAsync(Local.Index, ct);
+        Target = targets.First(t => t.Protocols.HasFlag(NfcProtocols.NfcDep));
+        sw.Restart();
+        var up = await Client.DepLinkUpAndWaitAsync(Local.Index, Target.Index, Wait, NfcCommMode.Passive, ct);
+        TimeToDepLinkUp = sw.Elapsed;
+        Assert.Equal(NfcRfMode.Initiator, up.RfMode);
+        Assert.Equal(Target.Index, up.TargetIndex);
+        PeerActivated = await activated;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        if (Target is not null)
+        {
+            try { await Client.DepLinkDownAsync(Local.Index, Target.Index, cts.Token); } catch (NetlinkException) { }
+            try { await Client.DepLinkDownAsync(Peer.Index, 0, cts.Token); } catch (NetlinkException) { } // the target side too
+        }
+        foreach (var d in new[] { Local, Peer })
+        {
+            try { await Client.StopPollAsync(d.Index, cts.Token); } catch (NetlinkException) { }
+            try { await Client.SetPoweredAsync(d.Index, false, cts.Token); } catch (NetlinkException) { }
+        }
+        Client.Dispose();
+    }
+}

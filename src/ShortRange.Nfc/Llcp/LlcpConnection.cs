@@ -1,0 +1,176 @@
+using System.Net.Sockets;
+using ShortRange.Linux.Sockets;
+using ShortRange.Nfc.Errors;
+using ShortRange.Nfc.Netlink;
+using ShortRange.Nfc.Sockets;
+using static ShortRange.Linux.Sockets.NfcSocketConstants;
+
+namespace ShortRange.Nfc.Llcp;
+
+/// <summary>
+/// A connection-oriented LLCP socket (AF_NFC, NFC_SOCKPROTO_LLCP, SOCK_STREAM; net/nfc/llcp_sock.c): connect by service
+/// name or SAP with <see cref="ConnectAsync(uint, uint, string, TimeSpan?, CancellationToken)"/>, or accept one from
+/// <see cref="LlcpListener"/>. I/O is async on the runtime's epoll engine. Failures are <see cref="NfcSocketException"/>;
+/// after the DEP link goes down receives return 0 and sends fail with ENOTCONN.
+/// </summary>
+public sealed class LlcpConnection : ILlcpConnection
+{
+    private readonly NativeSocket _socket;
+    private readonly string _context;
+
+    internal LlcpConnection(NativeSocket socket, string context)
+    {
+        _socket = socket;
+        _context = context;
+    }
+
+    /// <summary>
+    /// Connects from device <paramref name="deviceIndex"/> to <paramref name="serviceName"/> on the peer. On the initiator
+    /// side <paramref name="targetIndex"/> must be the DEP target's index; on the target side it is ignored.
+    /// </summary>
+    public static Task<LlcpConnection> ConnectAsync(uint deviceIndex, uint targetIndex, string serviceName, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(serviceName);
+        return ConnectAsync(new NfcLlcpSocketAddress(deviceIndex, targetIndex, NFC_PROTO_NFC_DEP, 0, 0, serviceName),
+            $"'{serviceName}' via {NfcNetlinkCodec.DeviceName(deviceIndex)}", timeout, cancellationToken);
+    }
+
+    /// <summary>Connects to a peer SAP (2–63) without a service name.</summary>
+    public static Task<LlcpConnection> ConnectAsync(uint deviceIndex, uint targetIndex, byte sap, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (sap is < 2 or > 63) throw new ArgumentOutOfRangeException(nameof(sap), "LLCP SAPs are 2–63 (0 and 1 are link management and SDP)");
+        return ConnectAsync(new NfcLlcpSocketAddress(deviceIndex, targetIndex, NFC_PROTO_NFC_DEP, sap, 0, ""),
+            $"SAP {sap} via {NfcNetlinkCodec.DeviceName(deviceIndex)}", timeout, cancellationToken);
+    }
+
+    private static async Task<LlcpConnection> ConnectAsync(NfcLlcpSocketAddress address, string context, TimeSpan? timeout, CancellationToken ct)
+    {
+        var s = NativeSocket.Create(LinuxAddressFamily.AF_NFC, SocketType.Stream, NFC_SOCKPROTO_LLCP);
+        try
+        {
+            // connect(2) directly: the runtime's ConnectAsync would turn ENOLINK/ENXIO into an unknown socket error.
+            int rc = s.TryConnect(address);
+            if (rc == Errno.EINPROGRESS) await WaitConnectedAsync(s, context, timeout ?? TimeSpan.FromSeconds(20), ct).ConfigureAwait(false);
+            else if (rc != 0) throw NfcSocketErrors.From("connect", rc, context);
+            return new LlcpConnection(s, context);
+        }
+        catch
+        {
+            s.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The kernel completes a non-blocking LLCP connect when the peer's CC arrives (the socket becomes writable) or its DM
+    /// (sk_err = ENXIO, state closed). That takes a few link turnarounds, so short non-blocking poll(2) checks with a
+    /// growing delay (2–50 ms) are cheap, and reading SO_ERROR ourselves keeps the kernel's errno.
+    /// </summary>
+    private static async Task WaitConnectedAsync(NativeSocket s, string context, TimeSpan timeout, CancellationToken ct)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        int delay = 2;
+        while (true)
+        {
+            bool writable = s.Socket.Poll(0, SelectMode.SelectWrite);
+            bool ended = !writable && (s.Socket.Poll(0, SelectMode.SelectError) || s.Socket.Poll(0, SelectMode.SelectRead));
+            if (writable || ended)
+            {
+                int err = s.TakeSocketError();
+                if (err != 0) throw NfcSocketErrors.From("connect", err, context);
+                if (writable) return;
+                throw NfcSocketErrors.From("connect", Errno.ENOTCONN, context); // closed without an error: the DEP link went down
+            }
+            if (Environment.TickCount64 > deadline) throw NfcSocketErrors.From("connect", Errno.ETIMEDOUT, context);
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = Math.Min(delay * 2, 50);
+        }
+    }
+
+    /// <summary>How long <see cref="SendAsync"/> keeps retrying while the peer acknowledges nothing (default 30 s).</summary>
+    public TimeSpan SendStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The local and remote SAPs and service name (getsockname).</summary>
+    public NfcLlcpSocketAddress LocalAddress => NfcLlcpSocketAddress.Read(_socket.GetLocalAddress());
+
+    /// <summary>The peer's MIU for this connection (NFC_LLCP_REMOTE_MIU).</summary>
+    public int RemoteMiu => _socket.GetOptionInt32(SOL_NFC, NFC_LLCP_REMOTE_MIU);
+
+    /// <summary>The peer's receive window (NFC_LLCP_REMOTE_RW).</summary>
+    public int RemoteReceiveWindow => _socket.GetOptionInt32(SOL_NFC, NFC_LLCP_REMOTE_RW);
+
+    /// <summary>
+    /// Sends all of <paramref name="data"/>. The kernel queues a whole send at once but refuses a new one with ENOBUFS
+    /// while the peer has not acknowledged earlier I PDUs (nfc_llcp_send_i_frame), so data goes in chunks of one receive
+    /// window (MIU × RW) and ENOBUFS is retried with a short back-off, bounded by <see cref="SendStallTimeout"/>.
+    /// </summary>
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        int chunk;
+        try
+        {
+            chunk = Math.Clamp(RemoteMiu * Math.Max(1, RemoteReceiveWindow), LlcpServiceNames.DefaultMiu, 16 * 1024);
+        }
+        catch (NativeSocketException e)
+        {
+            throw NfcSocketErrors.From("send", e, _context);
+        }
+        while (!data.IsEmpty)
+        {
+            var piece = data[..Math.Min(chunk, data.Length)];
+            long stalledSince = Environment.TickCount64;
+            int delay = 1;
+            while (true)
+            {
+                try
+                {
+                    int sent = await _socket.Socket.SendAsync(piece, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    data = data[sent..];
+                    break;
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.NoBufferSpaceAvailable)
+                {
+                    if (Environment.TickCount64 - stalledSince > (long)SendStallTimeout.TotalMilliseconds)
+                        throw NfcSocketErrors.From("send", Errno.ETIMEDOUT, $"{_context} (the peer acknowledged nothing for {SendStallTimeout.TotalSeconds:0} s)", e);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    delay = Math.Min(delay * 2, 16);
+                }
+                catch (SocketException e)
+                {
+                    throw NfcSocketErrors.From("send", e, _context);
+                }
+            }
+        }
+    }
+
+    /// <summary>Receives up to <paramref name="buffer"/>.Length bytes (at most one I PDU's worth); 0 when the connection closed.</summary>
+    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _socket.Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw NfcSocketErrors.From("receive", e, _context);
+        }
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> completely; <see cref="NfcSocketException"/> (ENOTCONN) if the connection closes first.</summary>
+    public async ValueTask ReceiveExactlyAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (!buffer.IsEmpty)
+        {
+            int n = await ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (n == 0) throw NfcSocketErrors.From("receive", Errno.ENOTCONN, _context);
+            buffer = buffer[n..];
+        }
+    }
+
+    /// <summary>Closes the socket (the kernel sends DISC when connected).</summary>
+    public void Dispose() => _socket.Dispose();
+
+    public override string ToString() => $"LLCP connection {_context}";
+}

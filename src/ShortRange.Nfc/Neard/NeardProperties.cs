@@ -1,0 +1,92 @@
+using ShortRange.DBus;
+
+namespace ShortRange.Nfc.Neard;
+
+/// <summary>StartPollLoop modes (doc/adapter-api.txt): poll as initiator, listen as target, or alternate.</summary>
+public enum NeardPollMode
+{
+    Initiator,
+    Target,
+    Dual,
+}
+
+/// <summary>org.neard.Adapter properties (doc/adapter-api.txt).</summary>
+/// <param name="Mode">"Initiator", "Target" or "Idle".</param>
+/// <param name="Protocols">Supported protocols: "Felica", "MIFARE", "Jewel", "ISO-DEP", "NFC-DEP".</param>
+public sealed record NeardAdapterProperties(string Path, string Mode, bool Powered, bool Polling, IReadOnlyList<string> Protocols)
+{
+    /// <summary>Adapter name: the last path element ("nfc0").</summary>
+    public string Name => Path[(Path.LastIndexOf('/') + 1)..];
+
+    public static NeardAdapterProperties FromDictionary(string path, IReadOnlyDictionary<string, VariantValue> d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return new NeardAdapterProperties(path,
+            NeardRecordProperties.Str(d, "Mode") ?? "Idle",
+            d.TryGetValue("Powered", out var p) && p.Unwrap().GetBool(),
+            d.TryGetValue("Polling", out var q) && q.Unwrap().GetBool(),
+            d.TryGetValue("Protocols", out var pr) ? pr.Unwrap().GetStringArray() : []);
+    }
+}
+
+/// <summary>org.neard.Tag properties (doc/tag-api.txt).</summary>
+/// <param name="Type">"Type 1"…"Type 5" or "NFC-DEP".</param>
+/// <param name="Protocol">"Felica", "MIFARE", "Jewel", "ISO-DEP".</param>
+/// <param name="Adapter">Object path of the adapter.</param>
+public sealed record NeardTagProperties(string Path, string Type, string? Protocol, bool ReadOnly, string? Adapter)
+{
+    public static NeardTagProperties FromDictionary(string path, IReadOnlyDictionary<string, VariantValue> d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return new NeardTagProperties(path, NeardRecordProperties.Str(d, "Type") ?? "", NeardRecordProperties.Str(d, "Protocol"),
+            d.TryGetValue("ReadOnly", out var r) && r.Unwrap().GetBool(), NeardRecordProperties.Str(d, "Adapter"));
+    }
+}
+
+/// <summary>What appeared or disappeared below an adapter: a tag, a peer device or a record.</summary>
+public enum NeardObjectKind
+{
+    Adapter,
+    Tag,
+    Device,
+    Record,
+}
+
+/// <summary>An object of neard's tree (from GetManagedObjects or InterfacesAdded/Removed).</summary>
+public sealed record NeardObject(string Path, NeardObjectKind Kind, IReadOnlyDictionary<string, VariantValue> Properties)
+{
+    /// <summary>Index from a path element like "nfc0", "tag3", "device1" (the digits after the name), or null.</summary>
+    public static uint? IndexOf(string path, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        foreach (var part in path.Split('/'))
+            if (part.StartsWith(prefix, StringComparison.Ordinal) && uint.TryParse(part.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint i))
+                return i;
+        return null;
+    }
+
+    internal static NeardObject? From(string path, IReadOnlyDictionary<string, Dictionary<string, VariantValue>> interfaces)
+    {
+        if (interfaces.TryGetValue(NeardNames.AdapterInterface, out var a)) return new(path, NeardObjectKind.Adapter, a);
+        if (interfaces.TryGetValue(NeardNames.TagInterface, out var t)) return new(path, NeardObjectKind.Tag, t);
+        if (interfaces.TryGetValue(NeardNames.DeviceInterface, out var d)) return new(path, NeardObjectKind.Device, d);
+        if (interfaces.TryGetValue(NeardNames.RecordInterface, out var r)) return new(path, NeardObjectKind.Record, r);
+        return null;
+    }
+
+    internal static NeardObjectKind? KindOf(IReadOnlyList<string> interfaces)
+    {
+        foreach (var i in interfaces)
+            switch (i)
+            {
+                case NeardNames.AdapterInterface: return NeardObjectKind.Adapter;
+                case NeardNames.TagInterface: return NeardObjectKind.Tag;
+                case NeardNames.DeviceInterface: return NeardObjectKind.Device;
+                case NeardNames.RecordInterface: return NeardObjectKind.Record;
+            }
+        return null;
+    }
+}
+
+/// <summary>An object added to (<see cref="Added"/> true) or removed from neard's tree.</summary>
+public sealed record NeardObjectEvent(bool Added, NeardObject Object);
