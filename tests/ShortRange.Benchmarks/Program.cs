@@ -1,1 +1,4 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+using BenchmarkDotNet.Running;
+
+// Every codec benchmark of ShortRange; see BENCHMARKS.md for the command and the latest table.
+BenchmarkSwitcher.FromAssembly(typeof(ShortRange.Benchmarks.LowPan.IphcBenchmarks).Assembly).Run(args);
