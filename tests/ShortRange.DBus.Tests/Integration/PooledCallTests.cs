@@ -8,6 +8,9 @@ namespace ShortRange.DBus.Tests.Integration;
 public class PooledCallTests(DBusDaemon daemon)
 {
     private const string ObjectPath = "/org/shortrange/Pooled";
+    private static MessageBuffer Echo(string destination, string text, string member = "Echo") =>
+        TestInterface.Call(destination, ObjectPath, member, text);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static readonly MessageValueReader<string> ReadString = static (m, _) => m.GetBodyReader().ReadString();
@@ -83,41 +86,5 @@ public class PooledCallTests(DBusDaemon daemon)
         var after = await Assert.ThrowsAsync<DisconnectedException>(async () => await client.CallMethodPooledAsync(Echo(silent.UniqueName!, "x"), ReadString, null, Ct));
         Assert.Same(reason, after.InnerException);
         never.SetResult();
-    }
-
-    private static MessageBuffer Echo(string destination, string text, string member = "Echo")
-    {
-        var w = new MessageWriter();
-        try
-        {
-            w.WriteMethodCallHeader(destination, ObjectPath, TestInterface.InterfaceName, member, "s");
-            w.WriteString(text);
-            return w.CreateMessage();
-        }
-        finally
-        {
-            w.Dispose();
-        }
-    }
-
-    private sealed class RepliesWhenReleased(Task released) : DBusInterface
-    {
-        public override string Name => TestInterface.InterfaceName;
-
-        public override async ValueTask HandleMethodAsync(MethodContext context)
-        {
-            await released.ConfigureAwait(false);
-            string text = context.Request.GetBodyReader().ReadString();
-            MessageWriter w = context.CreateReplyWriter("s");
-            try
-            {
-                w.WriteString(text);
-                context.Reply(w.CreateMessage());
-            }
-            finally
-            {
-                w.Dispose();
-            }
-        }
     }
 }

@@ -10,6 +10,8 @@ namespace ShortRange.DBus.Tests.Integration;
 public class ReceivePathTests(DBusDaemon daemon)
 {
     private const string ObjectPath = "/org/shortrange/Receive";
+    private static MessageBuffer Echo(string destination, string text) => TestInterface.Call(destination, ObjectPath, "Echo", text);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -82,47 +84,11 @@ public class ReceivePathTests(DBusDaemon daemon)
         Assert.Equal("next", next);
     }
 
-    private static MessageBuffer Echo(string destination, string text)
-    {
-        var w = new MessageWriter();
-        try
-        {
-            w.WriteMethodCallHeader(destination, ObjectPath, TestInterface.InterfaceName, "Echo", "s");
-            w.WriteString(text);
-            return w.CreateMessage();
-        }
-        finally
-        {
-            w.Dispose();
-        }
-    }
-
     private sealed class NeverReplies : DBusInterface
     {
         public override string Name => TestInterface.InterfaceName;
 
         // Longer than any wait in these tests.
         public override async ValueTask HandleMethodAsync(MethodContext context) => await Task.Delay(TimeSpan.FromSeconds(30));
-    }
-
-    private sealed class RepliesWhenReleased(Task released) : DBusInterface
-    {
-        public override string Name => TestInterface.InterfaceName;
-
-        public override async ValueTask HandleMethodAsync(MethodContext context)
-        {
-            await released.ConfigureAwait(false);
-            string text = context.Request.GetBodyReader().ReadString();
-            MessageWriter w = context.CreateReplyWriter("s");
-            try
-            {
-                w.WriteString(text);
-                context.Reply(w.CreateMessage());
-            }
-            finally
-            {
-                w.Dispose();
-            }
-        }
     }
 }

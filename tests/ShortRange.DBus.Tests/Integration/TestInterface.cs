@@ -5,6 +5,15 @@ namespace ShortRange.DBus.Tests.Integration;
 /// <summary>An exported interface with several argument types, called by dbus-send, gdbus and our own client.</summary>
 public sealed class TestInterface : DBusInterface
 {
+    /// <summary>A call of <paramref name="member"/>(s) on this interface at <paramref name="path"/>.</summary>
+    public static MessageBuffer Call(string destination, string path, string member, string text)
+    {
+        using var w = new MessageWriter();
+        w.WriteMethodCallHeader(destination, path, InterfaceName, member, "s");
+        w.WriteString(text);
+        return w.CreateMessage();
+    }
+
     public const string InterfaceName = "org.shortrange.Test";
 
     public string NameProperty { get; set; } = "initial";
