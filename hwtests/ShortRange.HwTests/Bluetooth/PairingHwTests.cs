@@ -9,27 +9,14 @@ public class PairingHwTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class AcceptingAgent : IPairingAgent
-    {
-        public TaskCompletionSource<uint> Confirmed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public ValueTask<bool> ConfirmPasskeyAsync(BluetoothDeviceAddress peer, uint passkey, CancellationToken ct)
-        {
-            Confirmed.TrySetResult(passkey);
-            return ValueTask.FromResult(true);
-        }
-        public ValueTask<uint?> RequestPasskeyAsync(BluetoothDeviceAddress peer, CancellationToken ct) => ValueTask.FromResult<uint?>(null);
-        public ValueTask DisplayPasskeyAsync(BluetoothDeviceAddress peer, uint passkey, byte entered, CancellationToken ct) => ValueTask.CompletedTask;
-        public ValueTask<byte[]?> RequestPinCodeAsync(BluetoothDeviceAddress peer, bool secure, CancellationToken ct) => ValueTask.FromResult<byte[]?>(null);
-    }
-
     [Fact]
     public async Task Numeric_comparison_pairing_persists_bond_and_reloads_it()
     {
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
         LabRequire.InLab();
-        ushort li = ushort.Parse(local.AsSpan(3), provider: System.Globalization.CultureInfo.InvariantCulture);
-        ushort pi = ushort.Parse(peer.AsSpan(3), provider: System.Globalization.CultureInfo.InvariantCulture);
+        ushort li = LabBluetooth.Index(local);
+        ushort pi = LabBluetooth.Index(peer);
         string dir = Path.Combine(Path.GetTempPath(), "sr-hw-bonds-" + Guid.NewGuid().ToString("N"));
         await using var client = new MgmtClient(MgmtSocketTransport.Open());
         foreach (var i in new[] { li, pi })
@@ -47,8 +34,8 @@ public class PairingHwTests
         try { await client.UnpairDeviceAsync(li, peerAddr, true, Ct); } catch (MgmtException) { }
 
         var store = new BondStore(dir);
-        var localAgent = new AcceptingAgent();
-        var peerAgent = new AcceptingAgent();
+        var localAgent = new AcceptingPairingAgent();
+        var peerAgent = new AcceptingPairingAgent();
         await using (var localSession = new PairingSession(client, li, localAgent, store))
         await using (var peerSession = new PairingSession(client, pi, peerAgent))
         {
@@ -66,7 +53,7 @@ public class PairingHwTests
 
         // SDK restart: a new session over a new channel loads the bond into the controller.
         await using var client2 = new MgmtClient(MgmtSocketTransport.Open());
-        await using var again = new PairingSession(client2, li, new AcceptingAgent(), new BondStore(dir));
+        await using var again = new PairingSession(client2, li, new AcceptingPairingAgent(), new BondStore(dir));
         await again.StartAsync(Ct);
         Assert.Equal(1, again.LoadedBonds);
         Assert.Empty(again.LoadErrors);
