@@ -83,22 +83,61 @@ public class FragmentationTests
     }
 
     [Fact]
-    public void Overlapping_and_duplicate_fragments_are_dropped_with_a_reason()
+    public void Duplicate_fragments_are_dropped_and_conflicting_ones_restart_the_reassembly()
     {
         var packet = Packets.Udp("fe80::1", "fe80::2", 1, 2, new byte[300]);
         var frames = Fragment(packet, 100);
         var r = new Reassembler();
-        Assert.Null(r.Add(frames[1], A, B, null));
-        Assert.Equal(DropReason.FragmentOverlap, Assert.Throws<LowPanFormatException>(() => r.Add(frames[1], A, B, null)).Reason);
-        // FRAGN shifted by 8 bytes overlaps frames[1]
+        var drops = new List<DropReason>();
+        Assert.Null(r.Add(frames[1], A, B, null, drops.Add));
+        Assert.Null(r.Add(frames[0], A, B, null, drops.Add));
+        // exact duplicates (a MAC retransmission whose ACK was lost) are dropped, the reassembly goes on
+        Assert.Equal(DropReason.FragmentOverlap, Assert.Throws<LowPanFormatException>(() => r.Add(frames[1], A, B, null, drops.Add)).Reason);
+        Assert.Equal(DropReason.FragmentOverlap, Assert.Throws<LowPanFormatException>(() => r.Add(frames[0], A, B, null, drops.Add)).Reason);
+        Assert.Empty(drops);
+        // a FRAGN shifted by 8 bytes overlaps frames[1] without matching it: RFC 4944 §5.3 discards what was buffered
+        // and starts afresh with the newcomer
         var shifted = (byte[])frames[2].Clone();
         shifted[4]--;
-        Assert.Equal(DropReason.FragmentOverlap, Assert.Throws<LowPanFormatException>(() => r.Add(shifted, A, B, null)).Reason);
-        // tag reuse: a second FRAG1 with the same key while the first datagram is in progress
-        Assert.Null(r.Add(frames[0], A, B, null));
-        Assert.Equal(DropReason.FragmentOverlap, Assert.Throws<LowPanFormatException>(() => r.Add(frames[0], A, B, null)).Reason);
-        foreach (var f in frames.Skip(2)) r.Add(f, A, B, null);
+        Assert.Null(r.Add(shifted, A, B, null, drops.Add));
+        Assert.Equal([DropReason.FragmentMismatch], drops);
+        Assert.Equal(1, r.Conflicts);
+        Assert.Equal(1, r.ActiveReassemblies);
+        Assert.Equal(packet.Length, r.BufferedBytes);
+        // the real frames[1] conflicts with the shifted one in turn (second restart); then the datagram completes cleanly
+        foreach (var f in frames.Skip(1)) Assert.Null(r.Add(f, A, B, null, drops.Add));
+        var result = r.Add(frames[0], A, B, null, drops.Add);
+        Assert.Equal(packet, result);
+        Assert.Equal(2, r.Conflicts);
         Assert.Equal(0, r.ActiveReassemblies);
+        Assert.Equal(0, r.BufferedBytes);
+    }
+
+    [Fact]
+    public void Reused_tag_after_a_lost_fragment_never_mixes_two_datagrams()
+    {
+        // Two different datagrams of the same size from the same sender with the same datagram_tag (the 16-bit tag wrapped,
+        // or the sender restarted): the first lost its last fragment, so its reassembly is still open.
+        var first = Packets.Udp("fe80::1", "fe80::2", 1, 2, Enumerable.Repeat((byte)0xAA, 300).ToArray());
+        var second = Packets.Udp("fe80::1", "fe80::2", 1, 2, Enumerable.Repeat((byte)0x55, 300).ToArray());
+        var f1 = Fragment(first, 100, tag: 9);
+        var f2 = Fragment(second, 100, tag: 9);
+        Assert.Equal(f1.Count, f2.Count);
+        var r = new Reassembler();
+        var drops = new List<DropReason>();
+        foreach (var f in f1.SkipLast(1)) Assert.Null(r.Add(f, A, B, null, drops.Add));
+
+        byte[]? result = null;
+        foreach (var f in f2) result = r.Add(f, A, B, null, drops.Add);
+        Assert.Equal(second, result);
+        Assert.Equal([DropReason.FragmentMismatch], drops);
+        Assert.Equal(0, r.ActiveReassemblies);
+
+        // The same with the second datagram's FRAG1 lost: its FRAGNs restart the reassembly, which then never completes
+        // with the first datagram's bytes and expires instead.
+        foreach (var f in f1.SkipLast(1)) r.Add(f, A, B, null, drops.Add);
+        foreach (var f in f2.Skip(1)) Assert.Null(r.Add(f, A, B, null, drops.Add));
+        Assert.Equal(1, r.ActiveReassemblies);
     }
 
     [Fact]

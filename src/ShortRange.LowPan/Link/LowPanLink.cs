@@ -105,6 +105,8 @@ public sealed partial class LowPanLink
         return frames;
     }
 
+    private Action<DropReason>? _onReassemblyConflict;
+
     /// <summary>
     /// Processes one received frame (no FCS). Returns the IPv6 packet it completed, or null (fragment pending, handled
     /// internally, or dropped). Neighbor Solicitations for our addresses are answered through <paramref name="reply"/>.
@@ -201,7 +203,8 @@ public sealed partial class LowPanLink
                     break;
                 case DispatchKind.Frag1:
                 case DispatchKind.FragN:
-                    packet = _reassembler.Add(payload, src, dst, _options.Contexts);
+                    packet = _reassembler.Add(payload, src, dst, _options.Contexts,
+                        _onReassemblyConflict ??= r => Drop(r, "Conflicting fragment (datagram_tag reused): buffered fragments discarded, reassembly restarted."));
                     if (packet is null) return null;
                     break;
                 default:

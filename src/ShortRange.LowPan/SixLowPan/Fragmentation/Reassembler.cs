@@ -27,9 +27,17 @@ public sealed class Reassembler
 
     /// <summary>
     /// Adds one fragment (data starting at its FRAG1/FRAGN dispatch). Returns the complete IPv6 datagram when this
-    /// fragment finished it, null while incomplete. Throws <see cref="LowPanFormatException"/> when the fragment is dropped.
+    /// fragment finished it, null while incomplete. Throws <see cref="LowPanFormatException"/> when the fragment is dropped
+    /// (an exact duplicate is a <see cref="DropReason.FragmentOverlap"/>).
     /// </summary>
-    public byte[]? Add(ReadOnlySpan<byte> fragment, in MacAddress source, in MacAddress destination, ContextTable? contexts)
+    /// <remarks>
+    /// A fragment that overlaps what is buffered for its key but is not an exact duplicate (other offset, length or bytes)
+    /// means the sender reused the tag for a new datagram, or a fragment is corrupt: as RFC 4944 §5.3 requires, the buffered
+    /// fragments are discarded (reported to <paramref name="onDrop"/> as <see cref="DropReason.FragmentMismatch"/>) and a
+    /// fresh reassembly starts with this fragment, so two datagrams are never mixed into one.
+    /// </remarks>
+    public byte[]? Add(ReadOnlySpan<byte> fragment, in MacAddress source, in MacAddress destination, ContextTable? contexts,
+        Action<DropReason>? onDrop = null)
     {
         ExpireStale();
         var header = FragmentHeader.Read(fragment);
@@ -50,7 +58,7 @@ public sealed class Reassembler
         if (header.IsFirst)
         {
             Span<byte> scratch = stackalloc byte[IphcDecoder.MaxHeaderLength];
-            int written, consumed;
+            int written, consumed, udpOffset = -1;
             if (data.IsEmpty) ThrowHelper.Format(DropReason.Truncated, "Empty FRAG1.");
             if (data[0] == Dispatch.Ipv6)
             {
@@ -62,11 +70,20 @@ public sealed class Reassembler
                 var r = IphcDecoder.Decompress(data, source, destination, contexts, scratch, header.DatagramSize);
                 consumed = r.Consumed;
                 written = r.Written;
-                entry!.UdpOffset = r.UdpChecksumElided ? r.UdpOffset : -1;
+                if (r.UdpChecksumElided) udpOffset = r.UdpOffset;
             }
             int end = written + data.Length - consumed;
-            Check(entry!, 0, end, header.DatagramSize);
-            scratch[..written].CopyTo(entry!.Buffer);
+            CheckRange(0, end, header.DatagramSize);
+            if (!isNew && entry!.Overlaps(0, end))
+            {
+                bool duplicate = entry.Holds(0, end) && entry.Buffer.AsSpan(0, written).SequenceEqual(scratch[..written])
+                    && entry.Buffer.AsSpan(written, end - written).SequenceEqual(data[consumed..]);
+                if (duplicate) ThrowHelper.Format(DropReason.FragmentOverlap, "Duplicate FRAG1.");
+                entry = Restart(key, entry, onDrop);
+                isNew = true;
+            }
+            entry!.UdpOffset = udpOffset;
+            scratch[..written].CopyTo(entry.Buffer);
             data[consumed..].CopyTo(entry.Buffer.AsSpan(written));
             entry.Add(0, end);
         }
@@ -74,7 +91,14 @@ public sealed class Reassembler
         {
             if (data.IsEmpty) ThrowHelper.Format(DropReason.Truncated, "Empty FRAGN.");
             int end = start + data.Length;
-            Check(entry!, start, end, header.DatagramSize);
+            CheckRange(start, end, header.DatagramSize);
+            if (!isNew && entry!.Overlaps(start, end))
+            {
+                if (entry.Holds(start, end) && entry.Buffer.AsSpan(start, end - start).SequenceEqual(data))
+                    ThrowHelper.Format(DropReason.FragmentOverlap, $"Duplicate fragment [{start},{end}).");
+                entry = Restart(key, entry, onDrop);
+                isNew = true;
+            }
             data.CopyTo(entry!.Buffer.AsSpan(start));
             entry.Add(start, end);
         }
@@ -118,11 +142,22 @@ public sealed class Reassembler
         BufferedBytes -= entry.Buffer.Length;
     }
 
-    private static void Check(Entry entry, int start, int end, int size)
+    private static void CheckRange(int start, int end, int size)
     {
         if (end > size || start >= size) ThrowHelper.Format(DropReason.FragmentOutOfRange, $"Fragment [{start},{end}) outside datagram of {size}.");
-        if (entry.Overlaps(start, end)) ThrowHelper.Format(DropReason.FragmentOverlap, $"Fragment [{start},{end}) overlaps received data.");
     }
+
+    /// <summary>Discards a reassembly whose fragments conflict with a new one (tag reuse) and returns a fresh entry for the key.</summary>
+    private Entry Restart(Key key, Entry old, Action<DropReason>? onDrop)
+    {
+        Remove(key, old);
+        Conflicts++;
+        onDrop?.Invoke(DropReason.FragmentMismatch);
+        return new Entry(old.Buffer.Length, _time.GetTimestamp());
+    }
+
+    /// <summary>Reassemblies discarded because a conflicting fragment (tag reuse) restarted them.</summary>
+    public long Conflicts { get; private set; }
 
     private readonly record struct Key(MacAddress Source, MacAddress Destination, int Size, ushort Tag);
 
@@ -140,6 +175,9 @@ public sealed class Reassembler
                 if (start < e && s < end) return true;
             return false;
         }
+
+        /// <summary>Exactly [start, end) was received before, as one fragment.</summary>
+        public bool Holds(int start, int end) => _ranges.Contains((start, end));
 
         public void Add(int start, int end)
         {
