@@ -6,7 +6,7 @@ namespace ShortRange.HwTests.Soak;
 /// <summary>
 /// Knobs of the long lab session (hwtests/soak sets them): <c>SHORTRANGE_SOAK=1</c> enables the soak tests (they skip
 /// otherwise, so normal lab runs stay short), <c>SHORTRANGE_SOAK_CYCLES</c> (default 10,000) and
-/// <c>SHORTRANGE_SOAK_MINUTES</c> (default 25): a soak stops early when its time budget is spent and reports how far it got.
+/// <c>SHORTRANGE_SOAK_MINUTES</c> (default 35: 10,000 LLCP cycles take ~29 minutes under TCG): a soak stops early when its time budget is spent and reports how far it got.
 /// </summary>
 internal static class SoakSettings
 {
@@ -14,7 +14,10 @@ internal static class SoakSettings
 
     public static bool Enabled => Environment.GetEnvironmentVariable("SHORTRANGE_SOAK") == "1";
     public static int Cycles => Int("SHORTRANGE_SOAK_CYCLES", 10_000);
-    public static TimeSpan Budget => TimeSpan.FromMinutes(Int("SHORTRANGE_SOAK_MINUTES", 25));
+
+    /// <summary>Open/close cycles per socket type in the soak: <c>SHORTRANGE_SOAK_SOCKET_CYCLES</c> (default 10,000).</summary>
+    public static int SocketCycles => Int("SHORTRANGE_SOAK_SOCKET_CYCLES", 10_000);
+    public static TimeSpan Budget => TimeSpan.FromMinutes(Int("SHORTRANGE_SOAK_MINUTES", 35));
 
     private static int Int(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out int v) && v > 0 ? v : fallback;

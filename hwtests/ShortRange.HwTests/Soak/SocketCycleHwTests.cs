@@ -12,13 +12,15 @@ using static ShortRange.Linux.Sockets.NfcSocketConstants;
 namespace ShortRange.HwTests.Soak;
 
 /// <summary>
-/// Resource safety of the lab-only socket families (issue 9): 1000 open/close cycles of every AF_BLUETOOTH and AF_NFC
-/// socket type — and of the mgmt and nfc netlink clients — leave the fd count and managed memory flat. They take ~1–2
-/// minutes under TCG, so like the soaks they run only with SHORTRANGE_SOAK=1 (hwtests/soak) and skip in normal lab runs.
+/// Resource safety of the lab-only socket families (issue 9): open/close cycles of every AF_BLUETOOTH and AF_NFC socket
+/// type — and of the mgmt and nfc netlink clients — leave the fd count and managed memory flat. Every normal lab run does
+/// 1000 cycles of each (measured under TCG per 1000: AF_BLUETOOTH sockets 1.8–14.5 s, mgmt client 2.8–15.2 s, AF_NFC sockets
+/// 0.7–1.6 s, nfc netlink client 7.2–37.8 s, depending on the host's load); the soak (SHORTRANGE_SOAK=1, hwtests/soak)
+/// does <see cref="SoakSettings.SocketCycles"/> (10,000) of each within the soak's time budget.
 /// </summary>
 public class SocketCycleHwTests
 {
-    private const int Cycles = 1000;
+    private static int Cycles => SoakSettings.Enabled ? SoakSettings.SocketCycles : 1000;
 
     private static async Task AssertFlatAsync(string what, Func<int, Task> cycle)
     {
@@ -27,12 +29,15 @@ public class SocketCycleHwTests
         int fds0 = SoakSettings.Fds();
         var targets0 = SoakSettings.FdTargets();
         var sw = Stopwatch.StartNew();
-        for (int i = 0; i < Cycles; i++) await cycle(i);
+        int target = Cycles, done = 0;
+        // A soak run is bounded by its budget (SHORTRANGE_SOAK_MINUTES) and reports how far it got; a normal run does all.
+        for (; done < target && !(SoakSettings.Enabled && sw.Elapsed > SoakSettings.Budget); done++) await cycle(done);
         sw.Stop();
         int fds = SoakSettings.SettledFds(fds0);
         long managed = SoakSettings.ManagedBytes();
         SoakSettings.Report(string.Create(CultureInfo.InvariantCulture,
-            $"{what}: {Cycles} cycles in {sw.Elapsed.TotalSeconds:F1} s; fds {fds0} → {fds}; managed {managed0 / 1024} → {managed / 1024} KiB"));
+            $"{what}: {done}/{target} cycles in {sw.Elapsed.TotalSeconds:F1} s; fds {fds0} → {fds}; managed {managed0 / 1024} → {managed / 1024} KiB"));
+        Assert.True(done >= Math.Min(target, 1000), $"{what}: only {done} cycles within the budget");
         Assert.True(fds - fds0 <= 2, $"{what}: fds {fds0} → {fds}; new: {SoakSettings.NewFds(targets0)}");
         Assert.True(managed - managed0 < 2 << 20, $"{what}: managed heap grew {(managed - managed0) / 1024} KiB");
     }
@@ -40,7 +45,6 @@ public class SocketCycleHwTests
     [Fact]
     public Task Bluetooth_hci_and_l2cap_sockets()
     {
-        Assert.SkipUnless(SoakSettings.Enabled, SoakSettings.SkipReason);
         var adapter = LabRequire.BluetoothAdapter();
         LabRequire.Root();
         ushort index = ushort.Parse(adapter.AsSpan(3), provider: CultureInfo.InvariantCulture);
@@ -58,7 +62,6 @@ public class SocketCycleHwTests
     [Fact]
     public Task Mgmt_client_open_command_close()
     {
-        Assert.SkipUnless(SoakSettings.Enabled, SoakSettings.SkipReason);
         LabRequire.BluetoothAdapter();
         LabRequire.Root();
         var ct = TestContext.Current.CancellationToken;
@@ -72,7 +75,6 @@ public class SocketCycleHwTests
     [Fact]
     public Task Nfc_raw_and_llcp_sockets_and_llcp_service_bindings()
     {
-        Assert.SkipUnless(SoakSettings.Enabled, SoakSettings.SkipReason);
         var (local, _) = LabRequire.NfcPair();
         LabRequire.Root();
         Assert.True(NfcNetlinkCodec.TryParseDeviceName(local, out uint device));
@@ -90,7 +92,6 @@ public class SocketCycleHwTests
     [Fact]
     public Task Nfc_netlink_client_open_query_close()
     {
-        Assert.SkipUnless(SoakSettings.Enabled, SoakSettings.SkipReason);
         LabRequire.NfcPair();
         LabRequire.Root();
         var ct = TestContext.Current.CancellationToken;

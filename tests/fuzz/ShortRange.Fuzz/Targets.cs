@@ -1,5 +1,6 @@
 using ShortRange.Bluetooth;
 using ShortRange.Bluetooth.Advertising;
+using ShortRange.Bluetooth.Hci;
 using ShortRange.Bluetooth.Mgmt;
 using ShortRange.DBus;
 using ShortRange.Linux.Netlink;
@@ -36,6 +37,15 @@ internal static class Targets
         new("mgmt", b => { var p = MgmtPacket.Decode(b); if (p.Code == MgmtEventCode.MGMT_EV_DEVICE_FOUND) _ = MgmtEvents.DeviceFound(p.Parameters.Span); else _ = MgmtEvents.CommandComplete(p.Parameters); },
             [typeof(MgmtProtocolException)],
             [[0x12, 0x00, 0x00, 0x00, 0x11, 0x00, 0x55, 0x44, 0x33, 0x22, 0x11, 0x00, 0x01, 0xC4, 0, 0, 0, 0, 0x03, 0x00, 0x02, 0x01, 0x06]]),
+        new("hci", b =>
+            {
+                var ev = HciEventPacket.Decode(b);
+                if (ev.Code == HciEventCode.HCI_LE_Meta && HciEvents.LeMeta(ev.Parameters) is (HciEventCode.HCI_LE_Advertising_Report, var p)) _ = HciEvents.LeAdvertisingReports(p.Span);
+                else if (ev.Code == HciEventCode.HCI_Inquiry_Result_with_RSSI) _ = HciEvents.InquiryResultWithRssi(ev.Parameters.Span);
+                else if (ev.Code == HciEventCode.HCI_Command_Complete) _ = HciEvents.CommandComplete(ev.Parameters.Span);
+            },
+            [typeof(HciFormatException)],
+            [[0x3E, 0x0C, 0x02, 0x01, 0x00, 0x00, 0x01, 0x55, 0x0F, 0xDC, 0x1B, 0x00, 0x00, 0xC4]]),
         new("ndef", b => { foreach (var r in NdefMessage.Parse(b)) if (r.Type.Span.SequenceEqual("T"u8)) _ = NdefTextRecord.Decode(r.Payload.Span); },
             [typeof(NdefFormatException)],
             [NdefMessage.Encode([NdefTextRecord.Create("hello", "en"), NdefUriRecord.Create("https://www.example.com")])]),
