@@ -19,9 +19,9 @@ namespace ShortRange.Bluetooth.L2cap;
 /// </remarks>
 public static class L2capSockets
 {
-    private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
-    private static NativeSocket Open(L2capSocketAddress local, bool stream)
+    internal static NativeSocket Open(L2capSocketAddress local, bool stream)
     {
         NativeSocket s;
         try
@@ -63,8 +63,7 @@ public static class L2capSockets
         catch (NativeSocketException e)
         {
             s.Dispose();
-            throw L2capException.For("connect to " + remote.Address.ToString("X12", CultureInfo.InvariantCulture)
-                + " psm 0x" + remote.Psm.ToString("X4", CultureInfo.InvariantCulture), e.ErrorNumber, e);
+            throw L2capException.For(ConnectOperation(remote), e.ErrorNumber, e);
         }
         catch
         {
@@ -72,6 +71,9 @@ public static class L2capSockets
             throw;
         }
     }
+
+    internal static string ConnectOperation(L2capSocketAddress remote) =>
+        "connect to " + remote.Address.ToString("X12", CultureInfo.InvariantCulture) + " psm 0x" + remote.Psm.ToString("X4", CultureInfo.InvariantCulture);
 
     /// <summary>A listening L2CAP socket bound to <paramref name="local"/> (PSM and address type select BR/EDR or LE).</summary>
     public static L2capListener Listen(L2capSocketAddress local, bool stream = false, int backlog = 4, Action<NativeSocket>? configure = null)

@@ -1,3 +1,0 @@
-using BenchmarkDotNet.Running;
-
-BenchmarkSwitcher.FromAssembly(typeof(ShortRange.LowPan.Benchmarks.IphcBenchmarks).Assembly).Run(args);
