@@ -18,6 +18,8 @@ namespace ShortRange.Bluetooth.Discovery;
 /// </summary>
 public sealed partial class BluetoothScanner : IDeviceScanner
 {
+    private const int RestartAttempts = 4;
+    private static readonly TimeSpan RestartBackoff = TimeSpan.FromMilliseconds(250);
     private readonly BluetoothOptions _options;
     private readonly ILogger _logger;
     private long _malformed;
@@ -55,7 +57,7 @@ public sealed partial class BluetoothScanner : IDeviceScanner
         var info = await ControllerSelector.SelectAsync(client, _options.Adapter, ct).ConfigureAwait(false);
         ushort index = info.Index;
         string adapter = info.AdapterName;
-        var types = _options.DiscoveryTypes;
+        var types = Narrow(_options.DiscoveryTypes, info.CurrentSettings);
         var failure = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bool stopping = false;
 
@@ -72,7 +74,7 @@ public sealed partial class BluetoothScanner : IDeviceScanner
                         var d = MgmtEvents.Discovering(p.Parameters.Span);
                         // The kernel ends each discovery round by itself; keep scanning until disposed.
                         if (!d.Discovering && !Volatile.Read(ref stopping))
-                            _ = RestartAsync(client, index, types, failure, ct);
+                            _ = RestartAsync(client, index, adapter, types, failure, ct);
                         break;
                     case MgmtEventCode.MGMT_EV_INDEX_REMOVED:
                         failure.TrySetException(new AdapterGoneException(Technology.Bluetooth, adapter));
@@ -116,12 +118,49 @@ public sealed partial class BluetoothScanner : IDeviceScanner
         }
     }
 
-    private async Task RestartAsync(MgmtClient client, ushort index, DiscoveryAddressTypes types, TaskCompletionSource failure, CancellationToken ct)
+    /// <summary>
+    /// Only the transports the controller has enabled: Start Discovery with BR/EDR on an LE-only controller (or LE on a
+    /// BR/EDR-only one) is rejected as a whole. When nothing asked for is enabled, the request goes as asked so that the
+    /// kernel's status explains why.
+    /// </summary>
+    internal static DiscoveryAddressTypes Narrow(DiscoveryAddressTypes asked, MgmtSettings current)
     {
-        try { await client.StartDiscoveryAsync(index, types, ct).ConfigureAwait(false); }
-        catch (OperationCanceledException) { }
-        catch (MgmtException ex) when (ex.Status == MgmtStatus.Busy) { }
-        catch (Exception ex) { failure.TrySetException(ex); }
+        DiscoveryAddressTypes enabled = 0;
+        if (current.HasFlag(MgmtSettings.BrEdr)) enabled |= DiscoveryAddressTypes.BrEdr;
+        if (current.HasFlag(MgmtSettings.LowEnergy)) enabled |= DiscoveryAddressTypes.Le;
+        return (asked & enabled) is var both and not 0 ? both : asked;
+    }
+
+    private async Task RestartAsync(MgmtClient client, ushort index, string adapter, DiscoveryAddressTypes types, TaskCompletionSource failure, CancellationToken ct)
+    {
+        // A failed restart is retried a few times: the controller may be busy connecting (inquiry and paging share the
+        // radio) or on its way out, in which case Index Removed arrives meanwhile and ends the scan as AdapterGoneException.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await client.StartDiscoveryAsync(index, types, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) { return; }
+            catch (MgmtException ex) when (ex.Status == MgmtStatus.Busy) { return; } // a round is already running
+            catch (MgmtException ex) when (ex.Status == MgmtStatus.InvalidIndex)
+            {
+                failure.TrySetException(new AdapterGoneException(Technology.Bluetooth, adapter, innerException: ex));
+                return;
+            }
+            catch (MgmtException ex) when (attempt < RestartAttempts)
+            {
+                LogRestartFailed(_logger, adapter, attempt, ex.Message);
+            }
+            catch (Exception ex)
+            {
+                failure.TrySetException(ex);
+                return;
+            }
+            try { await Task.Delay(RestartBackoff * attempt, ct).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+            if (failure.Task.IsCompleted) return;
+        }
     }
 
     private void OnDeviceFound(IObserver<DeviceSighting> observer, string adapter, MgmtPacket p, MgmtClient client, ushort index)
@@ -172,6 +211,9 @@ public sealed partial class BluetoothScanner : IDeviceScanner
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Confirm Name on {Adapter} failed: {Reason}")]
     private static partial void LogConfirmFailed(ILogger logger, string adapter, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restarting discovery on {Adapter} failed (attempt {Attempt}): {Reason}; retrying")]
+    private static partial void LogRestartFailed(ILogger logger, string adapter, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Malformed Device Found event: {Reason}")]
     private static partial void LogMalformed(ILogger logger, string reason);

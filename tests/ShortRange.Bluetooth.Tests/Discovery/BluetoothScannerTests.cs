@@ -64,7 +64,7 @@ public class BluetoothScannerTests
         sub.Dispose();
         MgmtPacket stop;
         while ((stop = await k.Sent.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), Ct)).Code != MgmtOpcode.MGMT_OP_STOP_DISCOVERY) { }
-        Assert.Equal(new byte[] { 7 }, stop.Parameters.ToArray());
+        Assert.Equal(new byte[] { 1 }, stop.Parameters.ToArray()); // BR/EDR only: the controller has LE disabled
         var s = Assert.Single(seen);
         Assert.Equal("Phone", s.Name);
         Assert.Equal(-50, s.Signal);
@@ -99,6 +99,62 @@ public class BluetoothScannerTests
         while ((await k.Sent.Reader.ReadAsync(Ct)).Code != MgmtOpcode.MGMT_OP_START_DISCOVERY) { }
         k.Inject(MgmtEventCode.MGMT_EV_INDEX_REMOVED, 0);
         Assert.IsType<AdapterGoneException>(await err.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct));
+    }
+
+    [Theory]
+    [InlineData(MgmtSettings.BrEdr, DiscoveryAddressTypes.All, DiscoveryAddressTypes.BrEdr)]
+    [InlineData(MgmtSettings.LowEnergy, DiscoveryAddressTypes.All, DiscoveryAddressTypes.Le)]
+    [InlineData(MgmtSettings.BrEdr | MgmtSettings.LowEnergy, DiscoveryAddressTypes.All, DiscoveryAddressTypes.All)]
+    [InlineData(MgmtSettings.LowEnergy, DiscoveryAddressTypes.LePublic, DiscoveryAddressTypes.LePublic)]
+    [InlineData(MgmtSettings.LowEnergy, DiscoveryAddressTypes.BrEdr, DiscoveryAddressTypes.BrEdr)] // nothing enabled: the kernel says why
+    public void Discovery_covers_only_the_transports_the_controller_has_enabled(MgmtSettings current, DiscoveryAddressTypes asked, DiscoveryAddressTypes sent) =>
+        Assert.Equal(sent, BluetoothScanner.Narrow(asked, current | MgmtSettings.Powered));
+
+    [Theory]
+    [InlineData(MgmtStatus.InvalidIndex)]
+    [InlineData(MgmtStatus.NotPowered)]
+    public async Task Restart_after_the_controller_vanished_ends_as_adapter_gone(MgmtStatus restartStatus)
+    {
+        int starts = 0;
+        var k = Kernel();
+        var answer = k.Responder!;
+        k.Responder = p => p.Code == MgmtOpcode.MGMT_OP_START_DISCOVERY && Interlocked.Increment(ref starts) > 1
+            ? [FakeMgmtTransport.Status(p.Code, p.Index, restartStatus)]
+            : answer(p);
+        var err = new TaskCompletionSource<Exception>();
+        using var sub = Scanner(k).Scan().Subscribe(_ => { }, ex => err.TrySetResult(ex));
+        while ((await k.Sent.Reader.ReadAsync(Ct)).Code != MgmtOpcode.MGMT_OP_START_DISCOVERY) { }
+        k.Inject(MgmtEventCode.MGMT_EV_DISCOVERING, 0, 1, 0); // the round ends: the scanner restarts it
+        if (restartStatus == MgmtStatus.NotPowered)
+        {
+            // Power-down comes first when a controller is removed: the restart is retried; Index Removed follows meanwhile.
+            while ((await k.Sent.Reader.ReadAsync(Ct)).Code != MgmtOpcode.MGMT_OP_START_DISCOVERY) { }
+            k.Inject(MgmtEventCode.MGMT_EV_INDEX_REMOVED, 0);
+        }
+        var e = Assert.IsType<AdapterGoneException>(await err.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct));
+        Assert.Equal("hci0", e.Adapter);
+    }
+
+    [Fact]
+    public async Task Restart_is_retried_after_a_transient_failure_and_fails_typed_when_it_persists()
+    {
+        int starts = 0;
+        var k = Kernel();
+        var answer = k.Responder!;
+        // Start 2 (the first restart) fails, start 3 succeeds; then starts 4–7 (every try of the next restart) fail.
+        k.Responder = p => p.Code == MgmtOpcode.MGMT_OP_START_DISCOVERY && Interlocked.Increment(ref starts) is 2 or >= 4
+            ? [FakeMgmtTransport.Status(p.Code, p.Index, MgmtStatus.Failed)]
+            : answer(p);
+        var err = new TaskCompletionSource<Exception>();
+        using var sub = Scanner(k).Scan().Subscribe(_ => { }, ex => err.TrySetResult(ex));
+        while ((await k.Sent.Reader.ReadAsync(Ct)).Code != MgmtOpcode.MGMT_OP_START_DISCOVERY) { }
+        k.Inject(MgmtEventCode.MGMT_EV_DISCOVERING, 0, 1, 0);
+        while (Volatile.Read(ref starts) < 3) await Task.Delay(20, Ct);
+        Assert.False(err.Task.IsCompleted, "one failed restart must not end the scan");
+        k.Inject(MgmtEventCode.MGMT_EV_DISCOVERING, 0, 1, 0);
+        var e = Assert.IsType<MgmtException>(await err.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Equal(MgmtStatus.Failed, e.Status);
+        Assert.Equal(7, Volatile.Read(ref starts));
     }
 
     [Fact]
