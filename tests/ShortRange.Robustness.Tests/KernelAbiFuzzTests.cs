@@ -5,6 +5,7 @@ using ShortRange.Bluetooth.Bnep;
 using ShortRange.DBus;
 using ShortRange.Linux.Netlink;
 using ShortRange.Linux.Sockets;
+using ShortRange.Nfc.Errors;
 using ShortRange.Nfc.Neard;
 using ShortRange.Robustness.Tests.Fuzzing;
 
@@ -187,7 +188,7 @@ public class KernelAbiFuzzTests
         Gen.Bool.Select(b => VariantValue.Variant(VariantValue.Variant(b))));
 
     [Fact]
-    public void Neard_property_dictionaries_only_throw_InvalidCastException()
+    public void Neard_property_dictionaries_only_throw_NeardFormatException()
     {
         var gen = Gen.Select(Gen.Int[0, NeardKeys.Length - 1], AnyValue).Array[0, 12].Select(entries =>
         {
@@ -200,7 +201,7 @@ public class KernelAbiFuzzTests
             _ = NeardAdapterProperties.FromDictionary("/org/neard/nfc0", d);
             _ = NeardTagProperties.FromDictionary("/org/neard/nfc0/tag1", d);
             _ = NeardRecordProperties.FromDictionary(d);
-        }, new AllocationBudget(64, 4096), typeof(InvalidCastException));
+        }, new AllocationBudget(64, 4096), typeof(NeardFormatException));
         Assert.True(stats.Rejected > 0 && stats.Rejected < stats.Inputs, stats.ToString());
     }
 }

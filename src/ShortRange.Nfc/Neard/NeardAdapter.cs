@@ -112,6 +112,6 @@ internal static class NeardRecords
     public static async Task<IReadOnlyList<NeardRecordProperties>> BelowAsync(NeardClient client, string parent, CancellationToken cancellationToken) =>
         (await client.GetObjectsAsync(cancellationToken).ConfigureAwait(false))
             .Where(o => o.Kind == NeardObjectKind.Record && o.Path.StartsWith(parent + "/", StringComparison.Ordinal))
-            .Select(o => NeardRecordProperties.FromDictionary(o.Properties))
+            .Select(o => NeardRecordProperties.FromDictionary(o.Properties, o.Path))
             .ToList();
 }

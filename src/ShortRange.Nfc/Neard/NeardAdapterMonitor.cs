@@ -66,8 +66,18 @@ public sealed class NeardAdapterMonitor : IAdapterMonitor
                 .Where(e => e.Object.Kind == NeardObjectKind.Adapter)
                 .Subscribe(e =>
                 {
-                    var p = e.Added ? NeardAdapterProperties.FromDictionary(e.Object.Path, e.Object.Properties)
-                        : new NeardAdapterProperties(e.Object.Path, "Idle", false, false, []);
+                    NeardAdapterProperties p;
+                    try
+                    {
+                        p = e.Added ? NeardAdapterProperties.FromDictionary(e.Object.Path, e.Object.Properties)
+                            : new NeardAdapterProperties(e.Object.Path, "Idle", false, false, []);
+                    }
+                    catch (NeardFormatException ex)
+                    {
+                        // The state stream never errors: a malformed adapter from neard is logged and left out.
+                        _logger.LogWarning(ex, "neard: skipped a malformed adapter");
+                        return;
+                    }
                     observer.OnNext(new AdapterEvent(e.Added ? AdapterEventKind.Added : AdapterEventKind.Removed, ToInfo(p)));
                 }, e => done.TrySetResult());
             using var props = client.WatchPropertiesChanged()
@@ -81,6 +91,11 @@ public sealed class NeardAdapterMonitor : IAdapterMonitor
                     catch (NeardException e)
                     {
                         _logger.LogDebug(e, "neard: adapter {Path} vanished before its properties were read", c.Path);
+                        return null;
+                    }
+                    catch (NeardFormatException e)
+                    {
+                        _logger.LogWarning(e, "neard: skipped malformed properties of {Path}", c.Path);
                         return null;
                     }
                 }))

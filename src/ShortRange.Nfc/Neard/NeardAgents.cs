@@ -57,7 +57,7 @@ public sealed record NeardOobData
     }
 
     private static byte[]? Bytes(IReadOnlyDictionary<string, VariantValue> d, string key) =>
-        d.TryGetValue(key, out var v) ? v.Unwrap().GetByteArray() : null;
+        NeardPropertyReader.Get(d, key, v => v.GetByteArray());
 }
 
 /// <summary>
@@ -152,6 +152,12 @@ internal sealed class NeardHandoverAgentInterface(Func<string?> owner, INeardHan
             catch (NeardException e)
             {
                 context.ReplyError(e.ErrorName, e.ErrorMessage);
+                return;
+            }
+            catch (Exception e) when (e is InvalidCastException or OverflowException)
+            {
+                // A wrongly typed OOB entry: neard (the caller) gets an error reply instead of a crashed handler.
+                context.ReplyError(NeardNames.HandoverAgentErrorPrefix + "Failed", e.Message);
                 return;
             }
             using var cts = new CancellationTokenSource(context.Connection.DefaultTimeout);

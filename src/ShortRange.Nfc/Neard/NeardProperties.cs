@@ -1,4 +1,5 @@
 using ShortRange.DBus;
+using ShortRange.Nfc.Errors;
 
 namespace ShortRange.Nfc.Neard;
 
@@ -21,11 +22,11 @@ public sealed record NeardAdapterProperties(string Path, string Mode, bool Power
     public static NeardAdapterProperties FromDictionary(string path, IReadOnlyDictionary<string, VariantValue> d)
     {
         ArgumentNullException.ThrowIfNull(d);
-        return new NeardAdapterProperties(path,
+        return NeardPropertyReader.Read(path, () => new NeardAdapterProperties(path,
             NeardRecordProperties.Str(d, "Mode") ?? "Idle",
-            d.TryGetValue("Powered", out var p) && p.Unwrap().GetBool(),
-            d.TryGetValue("Polling", out var q) && q.Unwrap().GetBool(),
-            d.TryGetValue("Protocols", out var pr) ? pr.Unwrap().GetStringArray() : []);
+            NeardPropertyReader.Get(d, "Powered", v => v.GetBool()),
+            NeardPropertyReader.Get(d, "Polling", v => v.GetBool()),
+            NeardPropertyReader.Get(d, "Protocols", v => v.GetStringArray()) ?? []));
     }
 }
 
@@ -38,8 +39,8 @@ public sealed record NeardTagProperties(string Path, string Type, string? Protoc
     public static NeardTagProperties FromDictionary(string path, IReadOnlyDictionary<string, VariantValue> d)
     {
         ArgumentNullException.ThrowIfNull(d);
-        return new NeardTagProperties(path, NeardRecordProperties.Str(d, "Type") ?? "", NeardRecordProperties.Str(d, "Protocol"),
-            d.TryGetValue("ReadOnly", out var r) && r.Unwrap().GetBool(), NeardRecordProperties.Str(d, "Adapter"));
+        return NeardPropertyReader.Read(path, () => new NeardTagProperties(path, NeardRecordProperties.Str(d, "Type") ?? "", NeardRecordProperties.Str(d, "Protocol"),
+            NeardPropertyReader.Get(d, "ReadOnly", v => v.GetBool()), NeardRecordProperties.Str(d, "Adapter")));
     }
 }
 
@@ -90,3 +91,33 @@ public sealed record NeardObject(string Path, NeardObjectKind Kind, IReadOnlyDic
 
 /// <summary>An object added to (<see cref="Added"/> true) or removed from neard's tree.</summary>
 public sealed record NeardObjectEvent(bool Added, NeardObject Object);
+
+/// <summary>neard is another process: a property of an unexpected type is reported as <see cref="NeardFormatException"/>.</summary>
+internal static class NeardPropertyReader
+{
+    /// <summary>The property's value (default when absent); a wrong type names the property in the exception.</summary>
+    public static T? Get<T>(IReadOnlyDictionary<string, VariantValue> d, string key, Func<VariantValue, T> read)
+    {
+        if (!d.TryGetValue(key, out var v)) return default;
+        try
+        {
+            return read(v.Unwrap());
+        }
+        catch (InvalidCastException e)
+        {
+            throw new InvalidCastException($"property '{key}': {e.Message}", e);
+        }
+    }
+
+    public static T Read<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is InvalidCastException or OverflowException)
+        {
+            throw new NeardFormatException(path, e.Message, e);
+        }
+    }
+}

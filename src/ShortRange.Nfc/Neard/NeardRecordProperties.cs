@@ -37,23 +37,23 @@ public sealed record NeardRecordProperties(string Type)
 
     public static NeardRecordProperties SmartPoster(string uri) => new("SmartPoster") { Uri = uri };
 
-    /// <summary>Reads a Record's properties (unknown keys ignored, wrong types rejected by <see cref="VariantValue"/>).</summary>
-    public static NeardRecordProperties FromDictionary(IReadOnlyDictionary<string, VariantValue> d)
+    /// <summary>Reads a Record's properties (unknown keys ignored, wrong types: <see cref="Errors.NeardFormatException"/>).</summary>
+    public static NeardRecordProperties FromDictionary(IReadOnlyDictionary<string, VariantValue> d, string path = "record")
     {
         ArgumentNullException.ThrowIfNull(d);
-        return new NeardRecordProperties(Str(d, "Type") ?? "")
+        return NeardPropertyReader.Read(path, () => new NeardRecordProperties(Str(d, "Type") ?? "")
         {
             Encoding = Str(d, "Encoding"),
             Language = Str(d, "Language"),
             Representation = Str(d, "Representation"),
             Uri = Str(d, "URI"),
             MimeType = Str(d, "MIMEType") ?? Str(d, "MIME"),
-            Size = d.TryGetValue("Size", out var s) ? (uint)s.Unwrap().GetInteger() : null,
+            Size = d.ContainsKey("Size") ? NeardPropertyReader.Get(d, "Size", v => checked((uint)v.GetInteger())) : (uint?)null,
             Action = Str(d, "Action"),
             AndroidPackage = Str(d, "AndroidPackage"),
             Carrier = Str(d, "Carrier"),
-            Payload = d.TryGetValue("Payload", out var p) ? p.Unwrap().GetByteArray() : null,
-        };
+            Payload = NeardPropertyReader.Get(d, "Payload", v => v.GetByteArray()),
+        });
     }
 
     /// <summary>The a{sv} attribute dictionary for Tag.Write / Device.Push (MIME type under the key "MIME", as Push expects).</summary>
@@ -78,5 +78,5 @@ public sealed record NeardRecordProperties(string Type)
     }
 
     internal static string? Str(IReadOnlyDictionary<string, VariantValue> d, string key) =>
-        d.TryGetValue(key, out var v) ? v.Unwrap().GetString() : null;
+        NeardPropertyReader.Get(d, key, v => v.GetString());
 }

@@ -24,6 +24,7 @@ public sealed class NeardScanner : IDeviceScanner
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private readonly NeardOptions _options;
     private readonly ILogger _logger;
+    private long _malformed;
 
     public NeardScanner(IOptions<NeardOptions> options, ILogger<NeardScanner>? logger = null)
     {
@@ -33,6 +34,9 @@ public sealed class NeardScanner : IDeviceScanner
     }
 
     public Technology Technology => Technology.Nfc;
+
+    /// <summary>Tags and devices neard described with wrongly typed properties (logged and skipped).</summary>
+    public long MalformedObjects => Interlocked.Read(ref _malformed);
 
     public IObservable<DeviceSighting> Scan() => Observable.Create<DeviceSighting>(observer =>
     {
@@ -72,16 +76,30 @@ public sealed class NeardScanner : IDeviceScanner
                     return;
                 }
                 if (e.Object.Kind is not (NeardObjectKind.Tag or NeardObjectKind.Device)) return;
-                observer.OnNext(Sighting(e.Object, props.Name, adapterIndex, gone: !e.Added));
+                Report(e.Object, gone: !e.Added);
                 if (!e.Added && _options.RestartPollAfterLoss) _ = RestartAsync(adapter, ct);
             }, e => failed.TrySetException(e is ShortRange.DBus.DBusException ? new NeardNotRunningException(client.BusAddress, e) : e));
         using var owner = client.Connection.WatchNameOwnerChanged(NeardNames.Service)
             .Where(c => c.NewOwner is null)
             .Subscribe(_ => failed.TrySetException(new NeardNotRunningException(client.BusAddress)), e => failed.TrySetException(e));
 
+        void Report(NeardObject o, bool gone)
+        {
+            DeviceSighting sighting;
+            try { sighting = Sighting(o, props.Name, adapterIndex, gone); }
+            catch (NeardFormatException e)
+            {
+                // One malformed object from neard is counted and logged; the scan goes on for the others.
+                Interlocked.Increment(ref _malformed);
+                _logger.LogWarning(e, "neard: skipped a malformed object");
+                return;
+            }
+            observer.OnNext(sighting);
+        }
+
         foreach (var o in await client.GetObjectsAsync(ct).ConfigureAwait(false))
             if (o.Kind is NeardObjectKind.Tag or NeardObjectKind.Device && o.Path.StartsWith(prefix, StringComparison.Ordinal))
-                observer.OnNext(Sighting(o, props.Name, adapterIndex, gone: false));
+                Report(o, gone: false);
 
         await StartAsync(adapter, ct).ConfigureAwait(false);
         try
@@ -139,8 +157,8 @@ public sealed class NeardScanner : IDeviceScanner
         string prefix = o.Kind == NeardObjectKind.Tag ? "tag" : "device";
         uint target = NeardObject.IndexOf(o.Path, prefix) ?? 0;
         var p = o.Properties;
-        var details = new NeardTargetDetails(o.Path, o.Kind, NeardRecordProperties.Str(p, "Type"), NeardRecordProperties.Str(p, "Protocol"),
-            p.TryGetValue("ReadOnly", out var ro) && ro.Unwrap().GetBool());
+        var details = NeardPropertyReader.Read(o.Path, () => new NeardTargetDetails(o.Path, o.Kind, NeardRecordProperties.Str(p, "Type"),
+            NeardRecordProperties.Str(p, "Protocol"), NeardPropertyReader.Get(p, "ReadOnly", v => v.GetBool())));
         string? name = o.Kind == NeardObjectKind.Tag ? details.Type is null ? "NFC tag" : $"NFC tag ({details.Type})" : "NFC peer device";
         return new DeviceSighting(new NfcDeviceAddress(adapterIndex, target, []), adapterName, DateTimeOffset.UtcNow, name, Details: details, IsGone: gone);
     }

@@ -81,6 +81,27 @@ public sealed class NeardDiscoveryTests(NeardTestBus bus)
     }
 
     [Fact]
+    public async Task Scan_skips_and_counts_a_tag_with_wrongly_typed_properties_and_reports_the_next()
+    {
+        await using var neard = await FakeNeard.StartAsync(bus);
+        await neard.SpawnAsync("malformed", []);
+        await neard.SpawnAsync("device", []);
+        await using var sp = Provider();
+        var scanner = Assert.IsType<NeardScanner>(sp.GetRequiredService<IDeviceScanner>());
+        var seen = new List<DeviceSighting>();
+        using (scanner.Scan().Subscribe(x => { lock (seen) seen.Add(x); }))
+        {
+            // GetManagedObjects has no order: wait until both objects were looked at.
+            for (int i = 0; i < 300 && (scanner.MalformedObjects == 0 || seen.Count == 0); i++) await Task.Delay(100, Ct);
+        }
+        lock (seen) Assert.Equal(NeardObjectKind.Device, Assert.IsType<NeardTargetDetails>(Assert.Single(seen).Details).Kind);
+        Assert.Equal(1, scanner.MalformedObjects);
+        await using var client = await NeardClient.ConnectAsync(bus.Address, null, Ct);
+        var e = await Assert.ThrowsAsync<NeardFormatException>(() => client.GetAdapter("nfc0").GetTagsAsync(Ct));
+        Assert.Contains("ReadOnly", e.Message + e.InnerException?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scan_errors_are_typed_neard_absent_adapter_missing_neard_leaving()
     {
         Assert.SkipWhen(bus.SkipReason is not null, bus.SkipReason ?? "");

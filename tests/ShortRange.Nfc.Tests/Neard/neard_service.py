@@ -174,9 +174,11 @@ class Adapter(Obj):
         if kind == "device":
             t = Target(self.svc, "%s/device%d" % (self.path, idx), "org.neard.Device", {"Adapter": dbus.ObjectPath(self.path)})
         else:
+            # kind "malformed" plays a buggy neard: ReadOnly as a string instead of a boolean (doc/tag-api.txt).
             t = Target(self.svc, "%s/tag%d" % (self.path, idx), "org.neard.Tag", {
                 "Type": dbus.String(kind), "Protocol": dbus.String(protocol),
-                "ReadOnly": dbus.Boolean(read_only), "Adapter": dbus.ObjectPath(self.path)})
+                "ReadOnly": dbus.String("yes") if kind == "malformed" else dbus.Boolean(read_only),
+                "Adapter": dbus.ObjectPath(self.path)})
         self.targets[t.path] = t
         self.svc.add(t)
         t.set_records(records)
