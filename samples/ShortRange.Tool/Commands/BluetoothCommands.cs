@@ -48,35 +48,6 @@ public static partial class BluetoothCommands
         return await client.ReadControllerInfoAsync(index, ct).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The transports the scanning controller has enabled (Start Discovery is rejected for a disabled one, e.g. LE on a
-    /// BR/EDR-only controller). The controller is --adapter, else the one BluetoothOptions documents: the first powered,
-    /// else the first. Null when it cannot be read (the scan then reports why).
-    /// </summary>
-    internal static async Task<DiscoveryAddressTypes?> DiscoveryTypesAsync(ToolContext context, string? adapter, CancellationToken ct)
-    {
-        try
-        {
-            await using var client = OpenMgmt(context);
-            var infos = new List<ControllerInfo>();
-            foreach (var i in await client.ReadIndexListAsync(ct).ConfigureAwait(false))
-                infos.Add(await client.ReadControllerInfoAsync(i, ct).ConfigureAwait(false));
-            var chosen = adapter is not null ? infos.FirstOrDefault(i => i.AdapterName == adapter)
-                : infos.FirstOrDefault(i => i.CurrentSettings.HasFlag(MgmtSettings.Powered)) ?? infos.FirstOrDefault();
-            if (chosen is null) return null;
-            // Powered off: the scanner powers it on; judge by what it supports then.
-            var s = chosen.CurrentSettings.HasFlag(MgmtSettings.Powered) ? chosen.CurrentSettings : chosen.SupportedSettings;
-            DiscoveryAddressTypes types = 0;
-            if (s.HasFlag(MgmtSettings.BrEdr)) types |= DiscoveryAddressTypes.BrEdr;
-            if (s.HasFlag(MgmtSettings.LowEnergy)) types |= DiscoveryAddressTypes.Le;
-            return types == 0 ? null : types;
-        }
-        catch (Exception e) when (e is ShortRange.Errors.ShortRangeException or System.Net.Sockets.SocketException)
-        {
-            return null;
-        }
-    }
-
     internal static BluetoothDeviceAddress ParseAddress(string text, string type)
     {
         var t = type switch

@@ -130,10 +130,20 @@ public static class NfcCommands
         }
     }
 
-    private static async Task<DepLink> LinkUpAsync(NfcNetlinkClient client, NfcDeviceInfo device, NfcTargetInfo target, double seconds, CancellationToken ct)
+    /// <summary>The DEP link to a peer: found and linked by the SDK's <see cref="NfcDepLinker"/> (it re-polls when ATR_REQ goes unanswered).</summary>
+    private static async Task<(DepLink Link, NfcTargetInfo Peer)> LinkToPeerAsync(ToolContext context, NfcNetlinkClient client, NfcDeviceInfo device,
+        double seconds, CancellationToken ct)
     {
-        await client.DepLinkUpAndWaitAsync(device.Index, target.Index, TimeSpan.FromSeconds(seconds), NfcCommMode.Passive, ct).ConfigureAwait(false);
-        return new DepLink(client, device.Index, target.Index);
+        context.Console.Error.WriteLine($"{device.Name}: polling for an NFC-DEP peer (Ctrl+C to stop)");
+        try
+        {
+            var r = await client.PollAndLinkUpAsync(device.Index, TimeSpan.FromSeconds(seconds), logger: context.Logger("nfc"), cancellationToken: ct).ConfigureAwait(false);
+            return (new DepLink(client, device.Index, r.Target.Index), r.Target);
+        }
+        catch (TimeoutException)
+        {
+            throw new FailureException($"{device.Name}: no NFC-DEP peer linked within {seconds} s");
+        }
     }
 
     private static Command Read(ToolContext context)
@@ -156,10 +166,12 @@ public static class NfcCommands
             }
             else
             {
-                var peer = targets.FirstOrDefault(t => t.Protocols.HasFlag(NfcProtocols.NfcDep))
-                    ?? throw new FailureException($"{device.Name}: found no tag or NFC-DEP peer this SDK can read");
+                if (!targets.Any(t => t.Protocols.HasFlag(NfcProtocols.NfcDep)))
+                    throw new FailureException($"{device.Name}: found no tag or NFC-DEP peer this SDK can read");
+                // A peer: poll again for NFC-DEP only and link up at once (the first poll looked for tags too).
+                var (link, peer) = await LinkToPeerAsync(context, client, device, parse.GetValue(timeout), ct).ConfigureAwait(false);
+                await using var _ = link;
                 context.Console.Error.WriteLine($"reading {FormatTarget(device, peer)} with SNEP GET");
-                await using var link = await LinkUpAsync(client, device, peer, parse.GetValue(timeout), ct).ConfigureAwait(false);
                 using var snep = await SnepClient.ConnectAsync(device.Index, peer.Index, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct).ConfigureAwait(false);
                 // SNEP 1.0 §4.1: GET carries an NDEF message that names what is wanted; the default server's own URI asks for its default.
                 ndef = await snep.GetAsync(NdefMessage.Encode([NdefUriRecord.Create("urn:nfc:sn:snep")]), 64 * 1024, ct).ConfigureAwait(false);
@@ -207,10 +219,8 @@ public static class NfcCommands
             var ndef = Message(parse.GetValue(text), parse.GetValue(uri), parse.GetValue(lang)!);
             using var client = await NfcNetlinkClient.OpenAsync(context.Logger("nfc"), ct).ConfigureAwait(false);
             var device = await DeviceAsync(client, parse.GetValue(adapter), ct).ConfigureAwait(false);
-            var targets = await PollAsync(context, client, device, NfcProtocols.NfcDep, parse.GetValue(timeout), ct).ConfigureAwait(false);
-            var peer = targets.FirstOrDefault(t => t.Protocols.HasFlag(NfcProtocols.NfcDep))
-                ?? throw new FailureException($"{device.Name}: found no NFC-DEP peer");
-            await using (var link = await LinkUpAsync(client, device, peer, parse.GetValue(timeout), ct).ConfigureAwait(false))
+            var (link, peer) = await LinkToPeerAsync(context, client, device, parse.GetValue(timeout), ct).ConfigureAwait(false);
+            await using (link)
             using (var snep = await SnepClient.ConnectAsync(device.Index, peer.Index, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct).ConfigureAwait(false))
                 await snep.PutAsync(ndef, ct).ConfigureAwait(false);
             context.Console.Out.WriteLine($"pushed {ndef.Length} bytes to {FormatTarget(device, peer)}");

@@ -40,9 +40,6 @@ public static class ScanCommand
                 else if (a.StartsWith("wpan", StringComparison.Ordinal)) context.ConfigureServices(s => s.Configure<LowPanOptions>(o => o.Interfaces.Add(a)));
                 else throw new UsageException($"--adapter must name a Bluetooth controller (hci0) or a wpan interface (wpan0), not '{a}'");
             }
-            if (WantsBluetooth(parse.GetValue(tech)) && await BluetoothCommands.DiscoveryTypesAsync(context,
-                    (parse.GetValue(adapter) ?? []).FirstOrDefault(a => a.StartsWith("hci", StringComparison.Ordinal)), ct).ConfigureAwait(false) is { } types)
-                context.ConfigureServices(s => s.Configure<BluetoothOptions>(o => o.DiscoveryTypes = types));
             var discovery = context.Services.GetRequiredService<IShortRangeDiscovery>();
             var wanted = (parse.GetValue(tech) ?? []).Select(TechnologyNames.Parse).Distinct().ToList();
             if (wanted.Count == 0) wanted = [.. discovery.Technologies];
@@ -97,8 +94,6 @@ public static class ScanCommand
         });
         return command;
     }
-
-    private static bool WantsBluetooth(string[]? tech) => tech is null || tech.Length == 0 || tech.Contains("bt");
 
     private static string Describe(TechnologyFailure f, IReadOnlyList<string> args) => f.Error is StackUnavailableException s
         ? ErrorReporter.Unavailable(f.Technology, s.Message, args)
