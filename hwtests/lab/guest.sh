@@ -8,7 +8,8 @@ export DOTNET_CLI_HOME=/tmp/dotnet-home DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTN
   DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_GENERATE_ASPNET_CERTIFICATE=false DOTNET_ADD_GLOBAL_TOOLS_TO_PATH=false \
   DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=1 NUGET_XMLDOC_MODE=skip
 export SHORTRANGE_LAB=1 SHORTRANGE_BT_ADAPTER=hci0 SHORTRANGE_BT_PEER_ADAPTER=hci1 \
-  SHORTRANGE_WPAN=wpan0 SHORTRANGE_WPAN_PEER=wpan1 SHORTRANGE_NFC_DEVICE=nfc0 SHORTRANGE_NFC_PEER=nfc1
+  SHORTRANGE_WPAN=wpan0 SHORTRANGE_WPAN_PEER=wpan1
+# NFC devices are not pinned: an nfcsim reload can renumber them (LabEnvironment.NfcDevice finds the pair).
 
 poweroff_now() { sync; echo o >/proc/sysrq-trigger; sleep 5; exit 1; }
 trap poweroff_now EXIT

@@ -16,8 +16,9 @@ public static class LabControl
     /// <summary>Names under /sys/class/bluetooth (hci0, hci1 …).</summary>
     public static IReadOnlyList<string> BluetoothControllers() => List("/sys/class/bluetooth");
 
-    /// <summary>Names under /sys/class/nfc (nfc0, nfc1 …).</summary>
-    public static IReadOnlyList<string> NfcDevices() => List("/sys/class/nfc");
+    /// <summary>Names under /sys/class/nfc (nfc0, nfc1 …) in index order.</summary>
+    public static IReadOnlyList<string> NfcDevices() =>
+        List("/sys/class/nfc").OrderBy(n => int.TryParse(n.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out int i) ? i : int.MaxValue).ToList();
 
     /// <summary>Stops btvirt (its controllers disappear) and waits until none is left.</summary>
     public static void StopBtvirt()

@@ -34,11 +34,16 @@ public static class LabEnvironment
     /// <summary>The peer 802.15.4 interface on the same medium (default wpan1 in the lab, none elsewhere).</summary>
     public static string? WpanPeer => Get(WpanPeerVariable) ?? (InLab ? "wpan1" : null);
 
-    /// <summary>The local NFC device (default nfc0).</summary>
-    public static string NfcDevice => Get(NfcDeviceVariable) ?? "nfc0";
+    /// <summary>
+    /// The local NFC device (default nfc0; in the lab the first device nfcsim registered). The kernel frees an NFC index
+    /// only when the last reference to the old device goes, so after an nfcsim reload the pair can be nfc1/nfc2.
+    /// </summary>
+    public static string NfcDevice => Get(NfcDeviceVariable) ?? (InLab ? LabNfcDevice(0) ?? "nfc0" : "nfc0");
 
-    /// <summary>The peer NFC device (default nfc1 in the lab: nfcsim links nfc0 and nfc1).</summary>
-    public static string? NfcPeer => Get(NfcPeerVariable) ?? (InLab ? "nfc1" : null);
+    /// <summary>The peer NFC device (in the lab the second device nfcsim registered: nfcsim links its two devices).</summary>
+    public static string? NfcPeer => Get(NfcPeerVariable) ?? (InLab ? LabNfcDevice(1) ?? "nfc1" : null);
+
+    private static string? LabNfcDevice(int position) => LabControl.NfcDevices() is var d && d.Count > position ? d[position] : null;
 
     private static string? Get(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v.Trim() : null;

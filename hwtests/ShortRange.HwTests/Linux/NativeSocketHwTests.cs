@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using ShortRange.Errors;
+using ShortRange.HwTests.Infrastructure;
 using ShortRange.Linux.Sockets;
 
 namespace ShortRange.HwTests.Linux;
@@ -59,12 +60,13 @@ public class NativeSocketHwTests
         Assert.Equal(LinuxAddressFamily.AF_NFC, s.AddressFamily);
         try
         {
-            // nfc0 (device index 0), a private service name; the kernel assigns an SSAP.
-            s.Bind(new NfcLlcpSocketAddress(0, 0, NfcSocketConstants.NFC_PROTO_NFC_DEP, 0, 0, "urn:nfc:xsn:shortrange:test"));
+            // The local NFC device (nfc0 unless a lab nfcsim reload renumbered it), a private service name; the kernel assigns an SSAP.
+            uint device = uint.Parse(LabEnvironment.NfcDevice.AsSpan(3), provider: System.Globalization.CultureInfo.InvariantCulture);
+            s.Bind(new NfcLlcpSocketAddress(device, 0, NfcSocketConstants.NFC_PROTO_NFC_DEP, 0, 0, "urn:nfc:xsn:shortrange:test"));
         }
         catch (NativeSocketException e) when (e.ErrorNumber == Errno.ENODEV)
         {
-            Assert.Skip("no NFC device with index 0 (nfcsim not loaded): " + e.Message);
+            Assert.Skip($"no NFC device {LabEnvironment.NfcDevice} (nfcsim not loaded): " + e.Message);
         }
         s.Listen(1);
 

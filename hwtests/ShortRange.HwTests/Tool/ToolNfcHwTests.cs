@@ -15,10 +15,10 @@ public class ToolNfcHwTests
     [Fact]
     public void Push_reaches_listen_on_the_peer()
     {
-        var (local, peer) = LabRequire.NfcPair();
-        LabRequire.Root();
         LabRequire.InLab();
-        NfcLab.Fresh();
+        LabRequire.Root();
+        NfcLab.Fresh(); // first: a reload can renumber the devices
+        var (local, peer) = LabRequire.NfcPair();
         const string Uri = "https://example.com/shortrange";
         using var listen = ShortRangeTool.Start("nfc", "listen", "--adapter", peer, "--count", "1");
         listen.WaitForError("waiting for a peer");
@@ -34,10 +34,10 @@ public class ToolNfcHwTests
     [Fact]
     public void Read_gets_what_listen_serves()
     {
-        var (local, peer) = LabRequire.NfcPair();
-        LabRequire.Root();
         LabRequire.InLab();
-        NfcLab.Fresh();
+        LabRequire.Root();
+        NfcLab.Fresh(); // first: a reload can renumber the devices
+        var (local, peer) = LabRequire.NfcPair();
         using var listen = ShortRangeTool.Start("nfc", "listen", "--adapter", peer, "--count", "1", "--text", "hello from the peer");
         listen.WaitForError("waiting for a peer");
         var read = ShortRangeTool.Run("nfc", "read", "--adapter", local, "--timeout", "90", "--format", "json");

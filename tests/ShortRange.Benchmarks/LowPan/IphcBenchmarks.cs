@@ -6,8 +6,7 @@ using ShortRange.LowPan.SixLowPan.Iphc;
 
 namespace ShortRange.Benchmarks.LowPan;
 
-/// <summary>IPHC + NHC UDP compress/decompress of a typical link-local UDP datagram (issue 5 target: &lt;150 ns, 0 B allocated).
-/// Moved from tests/ShortRange.LowPan.Benchmarks.</summary>
+/// <summary>IPHC + NHC UDP compress/decompress of a typical link-local UDP datagram (issue 5 target: &lt;150 ns, 0 B allocated).</summary>
 [MemoryDiagnoser]
 public class IphcBenchmarks
 {
