@@ -3,6 +3,7 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ShortRange.Bluetooth.Internal;
 
 namespace ShortRange.Bluetooth.Hci;
 
@@ -24,7 +25,7 @@ public sealed partial class HciChannel : IAsyncDisposable
 
     private readonly IHciTransport _transport;
     private readonly ILogger _logger;
-    private readonly Dictionary<ushort, Queue<TaskCompletionSource<HciCommandResult>>> _pending = [];
+    private readonly ReplyQueues<ushort, HciCommandResult> _pending = new();
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiveLoop;
@@ -104,8 +105,7 @@ public sealed partial class HciChannel : IAsyncDisposable
         lock (_gate)
         {
             if (_closeReason is not null) throw new BluetoothException($"the HCI channel of {Adapter} is closed", _closeReason);
-            if (!_pending.TryGetValue(opcode, out var q)) _pending[opcode] = q = new Queue<TaskCompletionSource<HciCommandResult>>();
-            q.Enqueue(tcs);
+            _pending.Enqueue(opcode, tcs);
         }
         try
         {
@@ -194,15 +194,7 @@ public sealed partial class HciChannel : IAsyncDisposable
 
     private void Forget(ushort opcode, TaskCompletionSource<HciCommandResult> tcs)
     {
-        lock (_gate)
-        {
-            if (_pending.TryGetValue(opcode, out var q) && q.Contains(tcs))
-            {
-                var rest = q.Where(t => t != tcs).ToArray();
-                q.Clear();
-                foreach (var t in rest) q.Enqueue(t);
-            }
-        }
+        lock (_gate) _pending.Remove(opcode, tcs);
     }
 
     private async Task ReceiveLoopAsync()
@@ -293,10 +285,7 @@ public sealed partial class HciChannel : IAsyncDisposable
     private void Complete(ushort opcode, HciStatus status, HciCommandResult result)
     {
         TaskCompletionSource<HciCommandResult>? tcs = null;
-        lock (_gate)
-        {
-            if (_pending.TryGetValue(opcode, out var q) && q.Count > 0) tcs = q.Dequeue();
-        }
+        lock (_gate) tcs = _pending.Dequeue(opcode);
         // No waiter: the kernel (or another raw socket's user) sent this command; raw sockets see every answer.
         if (tcs is null) return;
         if (status == HciStatus.Success) tcs.TrySetResult(result);
@@ -312,8 +301,7 @@ public sealed partial class HciChannel : IAsyncDisposable
         {
             if (_closeReason is not null) return;
             _closeReason = reason;
-            all = _pending.Values.SelectMany(q => q).ToList();
-            _pending.Clear();
+            all = _pending.TakeAll();
             subs = _subscribers;
             _subscribers = [];
             wake = _creditGranted;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ShortRange.Bluetooth.Internal;
 
 namespace ShortRange.Bluetooth.Mgmt;
 
@@ -20,7 +21,7 @@ public sealed partial class MgmtClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Subject<MgmtPacket> _events = new();
     // FIFO per (opcode, index): the kernel answers a given command on a given controller in order.
-    private readonly Dictionary<(ushort, ushort), Queue<TaskCompletionSource<ReadOnlyMemory<byte>>>> _pending = [];
+    private readonly ReplyQueues<(ushort, ushort), ReadOnlyMemory<byte>> _pending = new();
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiveLoop;
@@ -52,8 +53,7 @@ public sealed partial class MgmtClient : IAsyncDisposable
         lock (_gate)
         {
             if (_closeReason is not null) throw new BluetoothException("the mgmt channel is closed", _closeReason);
-            if (!_pending.TryGetValue(key, out var q)) _pending[key] = q = new Queue<TaskCompletionSource<ReadOnlyMemory<byte>>>();
-            q.Enqueue(tcs);
+            _pending.Enqueue(key, tcs);
         }
         try
         {
@@ -78,15 +78,7 @@ public sealed partial class MgmtClient : IAsyncDisposable
         // A late answer for a forgotten command must not complete the next caller's command; we remove our own
         // entry. If the kernel still answers, the FIFO head is then someone else's — acceptable, since the kernel
         // answers every command exactly once and in order; a forgotten one only arises on timeout/cancellation.
-        lock (_gate)
-        {
-            if (_pending.TryGetValue(key, out var q) && q.Contains(tcs))
-            {
-                var rest = q.Where(t => t != tcs).ToArray();
-                q.Clear();
-                foreach (var t in rest) q.Enqueue(t);
-            }
-        }
+        lock (_gate) _pending.Remove(key, tcs);
     }
 
     private async Task ReceiveLoopAsync()
@@ -148,10 +140,7 @@ public sealed partial class MgmtClient : IAsyncDisposable
     private void Complete(ushort opcode, ushort index, MgmtStatus status, ReadOnlyMemory<byte> ret)
     {
         TaskCompletionSource<ReadOnlyMemory<byte>>? tcs = null;
-        lock (_gate)
-        {
-            if (_pending.TryGetValue((opcode, index), out var q) && q.Count > 0) tcs = q.Dequeue();
-        }
+        lock (_gate) tcs = _pending.Dequeue((opcode, index));
         if (tcs is null)
         {
             // Another mgmt user (btmgmt, bluetoothd) gets its own replies on its own socket, so this is rare.
@@ -170,8 +159,7 @@ public sealed partial class MgmtClient : IAsyncDisposable
         {
             if (_closeReason is not null) return;
             _closeReason = reason;
-            all = _pending.Values.SelectMany(q => q).ToList();
-            _pending.Clear();
+            all = _pending.TakeAll();
         }
         foreach (var t in all) t.TrySetException(new BluetoothException("the mgmt channel closed before the answer", reason));
         if (reason is ObjectDisposedException) _events.OnCompleted();
