@@ -32,16 +32,9 @@ public sealed partial class BnepHwTests
 
     internal static async Task<(BluetoothDeviceAddress Local, BluetoothDeviceAddress Peer)> PowerUpAsync(string local, string peer)
     {
-        ushort li = ushort.Parse(local.AsSpan(3), provider: CultureInfo.InvariantCulture);
-        ushort pi = ushort.Parse(peer.AsSpan(3), provider: CultureInfo.InvariantCulture);
-        await using var client = new MgmtClient(MgmtSocketTransport.Open());
-        foreach (var i in new[] { li, pi })
-        {
-            await client.SetPoweredAsync(i, true, Ct);
-            await client.SetConnectableAsync(i, true, Ct);
-        }
-        return (new BluetoothDeviceAddress((await client.ReadControllerInfoAsync(li, Ct)).Address, BluetoothAddressType.BrEdr),
-            new BluetoothDeviceAddress((await client.ReadControllerInfoAsync(pi, Ct)).Address, BluetoothAddressType.BrEdr));
+        var p = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
+        return (new BluetoothDeviceAddress(p.LocalAddress, BluetoothAddressType.BrEdr),
+            new BluetoothDeviceAddress(p.PeerAddress, BluetoothAddressType.BrEdr));
     }
 
     [Fact]
@@ -164,7 +157,8 @@ public sealed partial class BnepHwTests
         {
             var buf = new byte[2048];
             EndPoint any = new IPEndPoint(IPAddress.Any, 0);
-            while (!cts.IsCancellationRequested)
+            // Ends only by cancellation (asserted below); a loop condition on the token would let it end normally.
+            while (true)
             {
                 var r = await echo.ReceiveFromAsync(buf, SocketFlags.None, any, cts.Token);
                 await echo.SendToAsync(buf.AsMemory(0, r.ReceivedBytes), SocketFlags.None, r.RemoteEndPoint, cts.Token);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using ShortRange.Bluetooth.L2cap;
+using ShortRange.Bluetooth.Mgmt;
+using ShortRange.Devices;
+using ShortRange.HwTests.Infrastructure;
 using ShortRange.Linux.Sockets;
 using static ShortRange.HwTests.Bluetooth.L2capLab;
 
@@ -126,6 +129,28 @@ public class L2capChannelHwTests
         Assert.Equal(Errno.EMSGSIZE, e.Errno);
         await AssertSduAsync(c, s, 300);
         await AssertSduAsync(s, c, 512);
+    }
+
+    [Fact]
+    public async Task Mgmt_get_connections_shows_the_le_link_and_mgmt_disconnect_ends_its_channel()
+    {
+        await using var le = await LowEnergyAsync(Ct);
+        const ushort Psm = 0x0089;
+        using var listener = L2capChannel.Listen(le.Peer(Psm));
+        await using var pair = await ConnectPairAsync(listener, le.Local(), le.Peer(Psm), null, Ct, TimeSpan.FromSeconds(90));
+        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
+        var peer = new BluetoothDeviceAddress(le.Peer(0).Address, BluetoothAddressType.LePublic);
+
+        Assert.Contains(peer, await mgmt.GetConnectionsAsync(le.LocalIndex, Ct));
+        var pending = pair.Client.ReceiveAsync(new byte[64], Ct).AsTask();
+        await mgmt.DisconnectAsync(le.LocalIndex, peer, Ct);
+
+        // The kernel ends the channel with the link: end of stream or a typed error, never a hang.
+        try { Assert.Equal(0, await pending.WaitAsync(TimeSpan.FromSeconds(10), Ct)); }
+        catch (L2capException e) { TestContext.Current.SendDiagnosticMessage($"receive after disconnect: {e.Message}"); }
+        Assert.DoesNotContain(peer, await mgmt.GetConnectionsAsync(le.LocalIndex, Ct));
+        // The peer's controller learns of it over the air (btvirt) and drops its side too.
+        await LabBluetooth.WaitForNoLinkAsync(mgmt, le.PeerIndex, le.Local().Address, TimeSpan.FromSeconds(10), Ct);
     }
 
     [Fact]

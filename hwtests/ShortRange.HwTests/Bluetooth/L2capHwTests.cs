@@ -16,19 +16,7 @@ public class L2capHwTests
     {
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
-        ushort li = ushort.Parse(local.AsSpan(3), provider: System.Globalization.CultureInfo.InvariantCulture);
-        ushort pi = ushort.Parse(peer.AsSpan(3), provider: System.Globalization.CultureInfo.InvariantCulture);
-        ulong localAddr, peerAddr;
-        await using (var client = new MgmtClient(MgmtSocketTransport.Open()))
-        {
-            foreach (var i in new[] { li, pi })
-            {
-                await client.SetPoweredAsync(i, true, Ct);
-                await client.SetConnectableAsync(i, true, Ct);
-            }
-            localAddr = (await client.ReadControllerInfoAsync(li, Ct)).Address;
-            peerAddr = (await client.ReadControllerInfoAsync(pi, Ct)).Address;
-        }
+        var (_, _, localAddr, peerAddr) = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
         const ushort Psm = 0x1001;
         const int Chunk = 600, Total = 64 * 1024; // below the BR/EDR default MTU of 672
         using var listener = L2capSockets.Listen(new L2capSocketAddress(Psm, peerAddr));

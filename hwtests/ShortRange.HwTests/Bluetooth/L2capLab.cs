@@ -14,12 +14,12 @@ internal static class L2capLab
     /// <summary>Generous bound for one lab transfer (TCG is 10–50× slower than a real machine).</summary>
     public static readonly TimeSpan TransferBound = TimeSpan.FromSeconds(180);
 
-    /// <summary>Powered, connectable hci0/hci1 (BR/EDR): their BD_ADDRs.</summary>
+    /// <summary>hci0/hci1 in the lab baseline (BR/EDR, see <see cref="LabBluetooth.BaselinePairAsync"/>): their BD_ADDRs.</summary>
     public static async Task<(ulong Local, ulong Peer)> BrEdrAsync(CancellationToken ct)
     {
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
-        var p = await LabBluetooth.PowerConnectablePairAsync(local, peer, ct);
+        var p = await LabBluetooth.BaselinePairAsync(local, peer, ct);
         return (p.LocalAddress, p.PeerAddress);
     }
 
@@ -31,7 +31,7 @@ internal static class L2capLab
     {
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
-        var p = await LabBluetooth.PowerConnectablePairAsync(local, peer, ct);
+        var p = await LabBluetooth.BaselinePairAsync(local, peer, ct);
         var client = new MgmtClient(MgmtSocketTransport.Open());
         try
         {
@@ -58,6 +58,8 @@ internal static class L2capLab
     public sealed class LeLink(MgmtClient client, ushort localIndex, ushort peerIndex, ulong local, ulong peer,
         Dictionary<ushort, MgmtSettings> before) : IAsyncDisposable
     {
+        public ushort LocalIndex => localIndex;
+        public ushort PeerIndex => peerIndex;
         public L2capSocketAddress Local(ushort psm = 0) => new(psm, local, 0, BluetoothSocketConstants.BDADDR_LE_PUBLIC);
         public L2capSocketAddress Peer(ushort psm) => new(psm, peer, 0, BluetoothSocketConstants.BDADDR_LE_PUBLIC);
 
@@ -66,6 +68,7 @@ internal static class L2capLab
             try
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await LabBluetooth.DisconnectEachOtherAsync(client, localIndex, local, peerIndex, peer, cts.Token);
                 await client.SendCommandAsync(MGMT_OP_SET_ADVERTISING, peerIndex, new byte[] { 0x00 }, cts.Token);
                 foreach (var i in new[] { localIndex, peerIndex })
                     if (!before[i].HasFlag(MgmtSettings.LowEnergy)) await client.SetLowEnergyAsync(i, false, cts.Token);

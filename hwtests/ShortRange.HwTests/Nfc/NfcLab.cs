@@ -28,7 +28,7 @@ internal sealed class NfcLab : IAsyncDisposable
     public NfcDeviceInfo Local { get; }
     public NfcDeviceInfo Peer { get; }
     public NfcTargetInfo? Target { get; private set; }
-    public TimeSpan TimeToTarget { get; private set; }
+    public int LinkAttempts { get; private set; }
     public TimeSpan TimeToDepLinkUp { get; private set; }
     public NfcTargetModeActivatedEvent? PeerActivated { get; private set; }
 
@@ -72,25 +72,22 @@ internal sealed class NfcLab : IAsyncDisposable
         }
     }
 
-    /// <summary>Peer in target mode, local polling for NFC-DEP, then DEP link up (events awaited, bounded).</summary>
+    /// <summary>
+    /// Peer in target mode, then the SDK's <see cref="NfcDepLinker.PollAndLinkUpAsync"/> on the local device (it polls again
+    /// when the found target's ATR window closes before DEP_LINK_UP, as it does for the first link of a cold process).
+    /// </summary>
     public async Task LinkUpAsync(CancellationToken ct)
     {
-        var targetsFound = Client.Events.OfType<NfcTargetsFoundEvent>().Where(e => e.DeviceIndex == Local.Index)
-            .FirstAsync().Timeout(Wait).ToTask(ct);
         var activated = Client.Events.OfType<NfcTargetModeActivatedEvent>().Where(e => e.DeviceIndex == Peer.Index)
             .FirstAsync().Timeout(Wait).ToTask(ct);
         var sw = Stopwatch.StartNew();
         await Client.StartPollAsync(Peer.Index, NfcProtocols.None, NfcProtocols.NfcDep, ct);
-        await Client.StartPollAsync(Local.Index, NfcProtocols.NfcDep, NfcProtocols.None, ct);
-        await targetsFound;
-        TimeToTarget = sw.Elapsed;
-        var targets = await Client.GetTargetsAsync(Local.Index, ct);
-        Target = targets.First(t => t.Protocols.HasFlag(NfcProtocols.NfcDep));
-        sw.Restart();
-        var up = await Client.DepLinkUpAndWaitAsync(Local.Index, Target.Index, Wait, NfcCommMode.Passive, ct);
+        var r = await Client.PollAndLinkUpAsync(Local.Index, Wait, cancellationToken: ct);
         TimeToDepLinkUp = sw.Elapsed;
-        Assert.Equal(NfcRfMode.Initiator, up.RfMode);
-        Assert.Equal(Target.Index, up.TargetIndex);
+        Target = r.Target;
+        LinkAttempts = r.Attempts;
+        Assert.Equal(NfcRfMode.Initiator, r.Link.RfMode);
+        Assert.Equal(Target.Index, r.Link.TargetIndex);
         PeerActivated = await activated;
     }
 

@@ -49,7 +49,7 @@ public sealed class NfcLlcpHwTests
         using var listenerOnLocal = LlcpListener.Listen(lab.Local.Index, EchoService);
         await lab.LinkUpAsync(ct);
         TestContext.Current.SendDiagnosticMessage(
-            $"target found after {lab.TimeToTarget.TotalSeconds:0.0} s; DEP link up after {lab.TimeToDepLinkUp.TotalSeconds:0.00} s; peer activated with {lab.PeerActivated?.Protocols}");
+            $"DEP link up after {lab.TimeToDepLinkUp.TotalSeconds:0.00} s ({lab.LinkAttempts} poll(s)); peer activated with {lab.PeerActivated?.Protocols}");
         Assert.True(lab.PeerActivated!.Protocols.HasFlag(NfcProtocols.NfcDep));
 
         // initiator (local) → target (peer)

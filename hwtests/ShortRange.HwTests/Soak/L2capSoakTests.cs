@@ -23,19 +23,7 @@ public class L2capSoakTests
         Assert.SkipUnless(SoakSettings.Enabled, SoakSettings.SkipReason);
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
-        ushort li = ushort.Parse(local.AsSpan(3), provider: CultureInfo.InvariantCulture);
-        ushort pi = ushort.Parse(peer.AsSpan(3), provider: CultureInfo.InvariantCulture);
-        ulong localAddr, peerAddr;
-        await using (var client = new MgmtClient(MgmtSocketTransport.Open()))
-        {
-            foreach (var i in new[] { li, pi })
-            {
-                await client.SetPoweredAsync(i, true, Ct);
-                await client.SetConnectableAsync(i, true, Ct);
-            }
-            localAddr = (await client.ReadControllerInfoAsync(li, Ct)).Address;
-            peerAddr = (await client.ReadControllerInfoAsync(pi, Ct)).Address;
-        }
+        var (_, _, localAddr, peerAddr) = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
 
         const ushort Psm = 0x1201; // dynamic PSM: odd, and bit 0 of the upper octet clear (Core Vol 3 Part A §4.2)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reactive.Linq;
-using System.Reactive.Threading.Tasks;
 using ShortRange.HwTests.Infrastructure;
 using ShortRange.Nfc.Llcp;
 using ShortRange.Nfc.Netlink;
@@ -88,34 +86,13 @@ public class LlcpSoakTests
         }
     }
 
-    /// <summary>
-    /// Peer in target mode, local polling for NFC-DEP, DEP link up. Link setup itself is not what this soak measures and
-    /// nfcsim's ATR exchange occasionally stalls under TCG, so a stalled attempt is stopped and retried (at most 3 tries).
-    /// </summary>
+    /// <summary>Peer in target mode, then the SDK's poll-and-link (it re-polls when an ATR goes unanswered).</summary>
     private static async Task<NfcTargetInfo> LinkUpAsync(NfcNetlinkClient nfc, uint local, uint peer, CancellationToken ct)
     {
-        for (int attempt = 1; ; attempt++)
-        {
-            uint? target = null;
-            try
-            {
-                var found = nfc.Events.OfType<NfcTargetsFoundEvent>().Where(e => e.DeviceIndex == local).FirstAsync().Timeout(Wait).ToTask(ct);
-                await nfc.StartPollAsync(peer, NfcProtocols.None, NfcProtocols.NfcDep, ct);
-                await nfc.StartPollAsync(local, NfcProtocols.NfcDep, NfcProtocols.None, ct);
-                await found;
-                var t = (await nfc.GetTargetsAsync(local, ct)).First(x => x.Protocols.HasFlag(NfcProtocols.NfcDep));
-                target = t.Index;
-                await nfc.DepLinkUpAndWaitAsync(local, t.Index, Wait, NfcCommMode.Passive, ct);
-                SoakSettings.Report($"LLCP: DEP link up on attempt {attempt}");
-                return t;
-            }
-            catch (Exception e) when (attempt < 3 && e is TimeoutException or ShortRange.Linux.Netlink.NetlinkException)
-            {
-                SoakSettings.Report($"LLCP: DEP link attempt {attempt} failed ({e.GetType().Name}: {e.Message}); retrying");
-                await DownAsync(nfc, local, peer, target);
-                await Task.Delay(TimeSpan.FromSeconds(2), ct);
-            }
-        }
+        await nfc.StartPollAsync(peer, NfcProtocols.None, NfcProtocols.NfcDep, ct);
+        var r = await nfc.PollAndLinkUpAsync(local, Wait, cancellationToken: ct);
+        SoakSettings.Report($"LLCP: DEP link up after {r.Attempts} poll(s)");
+        return r.Target;
     }
 
     private static async Task DownAsync(NfcNetlinkClient nfc, uint local, uint peer, uint? target)

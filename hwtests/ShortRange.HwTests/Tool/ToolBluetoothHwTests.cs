@@ -94,49 +94,55 @@ public class ToolBluetoothHwTests
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
         LabRequire.InLab();
-        string bonds = Path.Combine(Path.GetTempPath(), "sr-tool-bonds-" + Guid.NewGuid().ToString("N"));
-        await using var client = new MgmtClient(MgmtSocketTransport.Open());
-        var localInfo = await client.ReadControllerInfoAsync(Index(local), Ct);
-        var peerInfo = await client.ReadControllerInfoAsync(Index(peer), Ct);
-        var localAddr = new BluetoothDeviceAddress(localInfo.Address, BluetoothAddressType.BrEdr);
-        var peerAddr = new BluetoothDeviceAddress(peerInfo.Address, BluetoothAddressType.BrEdr);
-        // The peer side (hci1) is configured and answered by this test, as a second device would be.
-        await client.SetPoweredAsync(Index(peer), false, Ct);
-        await client.SetSecureSimplePairingAsync(Index(peer), true, Ct);
-        await client.SetBondableAsync(Index(peer), true, Ct);
-        await client.SetConnectableAsync(Index(peer), true, Ct);
-        await client.SetIoCapabilityAsync(Index(peer), IoCapability.DisplayYesNo, Ct);
-        await client.SetPoweredAsync(Index(peer), true, Ct);
-        foreach (var (i, a) in new[] { (Index(local), peerAddr), (Index(peer), localAddr) })
-            try { await client.UnpairDeviceAsync(i, a, true, Ct); } catch (MgmtException) { }
-
-        var peerAgent = new AcceptingAgent();
-        await using (var peerSession = new PairingSession(client, Index(peer), peerAgent))
+        try
         {
-            await peerSession.StartAsync(Ct);
-            var pair = ShortRangeTool.Run("bt", "pair", peerAddr.ToString(), "--adapter", local, "--yes", "--bonds", bonds);
-            Ok(pair);
-            Assert.Equal($"paired {local} with {peerAddr}; bond stored in {bonds}", pair.StandardOutput.Trim());
-            uint passkey = await peerAgent.Confirmed.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct);
-            Assert.Contains($"confirming passkey {passkey:D6}", pair.StandardError, StringComparison.Ordinal);
-        }
+            string bonds = Path.Combine(Path.GetTempPath(), "sr-tool-bonds-" + Guid.NewGuid().ToString("N"));
+            await using var client = new MgmtClient(MgmtSocketTransport.Open());
+            var localInfo = await client.ReadControllerInfoAsync(Index(local), Ct);
+            var peerInfo = await client.ReadControllerInfoAsync(Index(peer), Ct);
+            var localAddr = new BluetoothDeviceAddress(localInfo.Address, BluetoothAddressType.BrEdr);
+            var peerAddr = new BluetoothDeviceAddress(peerInfo.Address, BluetoothAddressType.BrEdr);
+            // The peer side (hci1) is configured and answered by this test, as a second device would be.
+            await client.SetPoweredAsync(Index(peer), false, Ct);
+            await client.SetSecureSimplePairingAsync(Index(peer), true, Ct);
+            await client.SetBondableAsync(Index(peer), true, Ct);
+            await client.SetConnectableAsync(Index(peer), true, Ct);
+            await client.SetIoCapabilityAsync(Index(peer), IoCapability.DisplayYesNo, Ct);
+            await client.SetPoweredAsync(Index(peer), true, Ct);
+            foreach (var (i, a) in new[] { (Index(local), peerAddr), (Index(peer), localAddr) })
+                try { await client.UnpairDeviceAsync(i, a, true, Ct); } catch (MgmtException) { }
 
-        var list = ShortRangeTool.Run("bt", "bonds", "--adapter", local, "--bonds", bonds, "--json");
-        Ok(list);
-        using (var doc = JsonDocument.Parse(list.StandardOutput))
+            var peerAgent = new AcceptingAgent();
+            await using (var peerSession = new PairingSession(client, Index(peer), peerAgent))
+            {
+                await peerSession.StartAsync(Ct);
+                var pair = ShortRangeTool.Run("bt", "pair", peerAddr.ToString(), "--adapter", local, "--yes", "--bonds", bonds);
+                Ok(pair);
+                Assert.Equal($"paired {local} with {peerAddr}; bond stored in {bonds}", pair.StandardOutput.Trim());
+                uint passkey = await peerAgent.Confirmed.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct);
+                Assert.Contains($"confirming passkey {passkey:D6}", pair.StandardError, StringComparison.Ordinal);
+            }
+
+            var list = ShortRangeTool.Run("bt", "bonds", "--adapter", local, "--bonds", bonds, "--json");
+            Ok(list);
+            using (var doc = JsonDocument.Parse(list.StandardOutput))
+            {
+                var bond = Assert.Single(doc.RootElement.EnumerateArray());
+                Assert.Equal(peerAddr.ToString(), bond.GetProperty("address").GetString());
+                Assert.True(bond.GetProperty("linkKey").GetBoolean());
+            }
+
+            var unpair = ShortRangeTool.Run("bt", "unpair", peerAddr.ToString(), "--adapter", local, "--bonds", bonds);
+            Ok(unpair);
+            var after = ShortRangeTool.Run("bt", "bonds", "--adapter", local, "--bonds", bonds, "--json");
+            Ok(after);
+            Assert.Equal("[]", after.StandardOutput.Trim());
+            Directory.Delete(bonds, true);
+        }
+        finally
         {
-            var bond = Assert.Single(doc.RootElement.EnumerateArray());
-            Assert.Equal(peerAddr.ToString(), bond.GetProperty("address").GetString());
-            Assert.True(bond.GetProperty("linkKey").GetBoolean());
+            await LabBluetooth.RestoreAfterPairingAsync(local, peer);
         }
-
-        var unpair = ShortRangeTool.Run("bt", "unpair", peerAddr.ToString(), "--adapter", local, "--bonds", bonds);
-        Ok(unpair);
-        var after = ShortRangeTool.Run("bt", "bonds", "--adapter", local, "--bonds", bonds, "--json");
-        Ok(after);
-        Assert.Equal("[]", after.StandardOutput.Trim());
-        try { await client.UnpairDeviceAsync(Index(peer), localAddr, true, Ct); } catch (MgmtException) { }
-        Directory.Delete(bonds, true);
     }
 
     [Fact]
@@ -144,16 +150,7 @@ public class ToolBluetoothHwTests
     {
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
-        ulong peerAddress;
-        await using (var client = new MgmtClient(MgmtSocketTransport.Open()))
-        {
-            foreach (var i in new[] { Index(local), Index(peer) })
-            {
-                await client.SetPoweredAsync(i, true, Ct);
-                await client.SetConnectableAsync(i, true, Ct);
-            }
-            peerAddress = (await client.ReadControllerInfoAsync(Index(peer), Ct)).Address;
-        }
+        var (_, _, _, peerAddress) = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
         string peerText = new BluetoothDeviceAddress(peerAddress, BluetoothAddressType.BrEdr).ToString();
         using var listener = ShortRangeTool.Start("bt", "l2cap", "listen", "--psm", "4099", "--adapter", peer, "--echo", "--count", "1");
         listener.WaitForError("listening on PSM 0x1003");

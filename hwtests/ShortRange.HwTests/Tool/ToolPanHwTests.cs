@@ -16,16 +16,7 @@ public class ToolPanHwTests
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
         LabRequire.InLab();
-        ulong peerAddress;
-        await using (var client = new MgmtClient(MgmtSocketTransport.Open()))
-        {
-            foreach (var i in new[] { Index(local), Index(peer) })
-            {
-                await client.SetPoweredAsync(i, true, TestContext.Current.CancellationToken);
-                await client.SetConnectableAsync(i, true, TestContext.Current.CancellationToken);
-            }
-            peerAddress = (await client.ReadControllerInfoAsync(Index(peer), TestContext.Current.CancellationToken)).Address;
-        }
+        var (_, _, _, peerAddress) = await LabBluetooth.BaselinePairAsync(local, peer, TestContext.Current.CancellationToken);
         string peerText = new BluetoothDeviceAddress(peerAddress, BluetoothAddressType.BrEdr).ToString();
         using var listen = ShortRangeTool.Start("bt", "pan", "listen", "--adapter", peer, "--role", "nap", "--bridge", "srtool0", "--count", "1");
         listen.WaitForError("serving NAP");

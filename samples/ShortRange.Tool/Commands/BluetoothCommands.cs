@@ -214,7 +214,11 @@ public static partial class BluetoothCommands
         return command;
     }
 
-    /// <summary>Bondable and Secure Simple Pairing on; SSP can only change while the controller is off.</summary>
+    /// <summary>
+    /// Bondable and Secure Simple Pairing on; SSP can only change while the controller is off. The controller's IO
+    /// capability is left alone: Pair Device carries its own, and a changed one would outlive this command and make
+    /// later incoming pairings wait for a confirmation nobody answers.
+    /// </summary>
     private static async Task PrepareForPairingAsync(MgmtClient client, ControllerInfo info, CancellationToken ct)
     {
         var s = info.CurrentSettings;
@@ -222,7 +226,6 @@ public static partial class BluetoothCommands
         if (wantSsp && s.HasFlag(MgmtSettings.Powered)) await client.SetPoweredAsync(info.Index, false, ct).ConfigureAwait(false);
         if (wantSsp) await client.SetSecureSimplePairingAsync(info.Index, true, ct).ConfigureAwait(false);
         if (!s.HasFlag(MgmtSettings.Bondable)) await client.SetBondableAsync(info.Index, true, ct).ConfigureAwait(false);
-        await client.SetIoCapabilityAsync(info.Index, IoCapability.DisplayYesNo, ct).ConfigureAwait(false);
         if (!s.HasFlag(MgmtSettings.Powered) || wantSsp) await client.SetPoweredAsync(info.Index, true, ct).ConfigureAwait(false);
     }
 

@@ -67,6 +67,14 @@ public sealed partial class MgmtClient
         return SendCommandAsync(MgmtOpcode.MGMT_OP_CONFIRM_NAME, index, p, ct);
     }
 
+    /// <summary>Disconnect (0x0014): ends the ACL (BR/EDR) or LE link to the address; Not Connected when there is none.</summary>
+    public Task DisconnectAsync(ushort index, BluetoothDeviceAddress address, CancellationToken ct = default) =>
+        SendCommandAsync(MgmtOpcode.MGMT_OP_DISCONNECT, index, MgmtCommands.Address(address), ct);
+
+    /// <summary>Get Connections (0x0015): the addresses the controller has a link with, each with its address type.</summary>
+    public async Task<BluetoothDeviceAddress[]> GetConnectionsAsync(ushort index, CancellationToken ct = default) =>
+        MgmtEvents.Connections((await SendCommandAsync(MgmtOpcode.MGMT_OP_GET_CONNECTIONS, index, default, ct).ConfigureAwait(false)).Span);
+
     public Task PairDeviceAsync(ushort index, BluetoothDeviceAddress address, IoCapability io, CancellationToken ct = default) =>
         SendCommandAsync(MgmtOpcode.MGMT_OP_PAIR_DEVICE, index, MgmtCommands.PairDevice(address, io), ct);
 

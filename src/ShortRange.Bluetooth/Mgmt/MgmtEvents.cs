@@ -79,6 +79,17 @@ public static class MgmtEvents
         return list;
     }
 
+    /// <summary>Get Connections reply: Connection_Count (2) then Address, Address_Type per connection.</summary>
+    public static BluetoothDeviceAddress[] Connections(ReadOnlySpan<byte> p)
+    {
+        var r = new MgmtReader(p, "Get Connections");
+        int n = r.U16();
+        if (r.Remaining < n * 7) throw new MgmtProtocolException($"Get Connections: {n} connections declared, {r.Remaining / 7} present");
+        var list = new BluetoothDeviceAddress[n];
+        for (int i = 0; i < n; i++) list[i] = r.Address();
+        return list;
+    }
+
     public static MgmtSettings Settings(ReadOnlySpan<byte> p) => (MgmtSettings)new MgmtReader(p, "Current_Settings").U32();
 
     public static DeviceFoundEvent DeviceFound(ReadOnlySpan<byte> p)

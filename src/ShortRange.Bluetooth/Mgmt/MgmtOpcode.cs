@@ -23,6 +23,7 @@ public static class MgmtOpcode
     public const ushort MGMT_OP_LOAD_LINK_KEYS = 0x0012;
     public const ushort MGMT_OP_LOAD_LONG_TERM_KEYS = 0x0013;
     public const ushort MGMT_OP_DISCONNECT = 0x0014;
+    public const ushort MGMT_OP_GET_CONNECTIONS = 0x0015;
     public const ushort MGMT_OP_PIN_CODE_REPLY = 0x0016;
     public const ushort MGMT_OP_PIN_CODE_NEG_REPLY = 0x0017;
     public const ushort MGMT_OP_SET_IO_CAPABILITY = 0x0018;
@@ -60,6 +61,7 @@ public static class MgmtOpcode
         MGMT_OP_LOAD_LINK_KEYS => "Load Link Keys",
         MGMT_OP_LOAD_LONG_TERM_KEYS => "Load Long Term Keys",
         MGMT_OP_DISCONNECT => "Disconnect",
+        MGMT_OP_GET_CONNECTIONS => "Get Connections",
         MGMT_OP_PIN_CODE_REPLY => "PIN Code Reply",
         MGMT_OP_PIN_CODE_NEG_REPLY => "PIN Code Negative Reply",
         MGMT_OP_SET_IO_CAPABILITY => "Set IO Capability",

@@ -77,6 +77,17 @@ public class MgmtCodecTests
     }
 
     [Fact]
+    public void Get_connections_decodes_address_and_type_and_checks_count()
+    {
+        byte[] p = [2, 0, 0x01, 0x00, 0x01, 0x01, 0xAA, 0x00, 0x00, 0x01, 0x00, 0x01, 0x01, 0xAA, 0x00, 0x01];
+        var list = MgmtEvents.Connections(p);
+        Assert.Equal(["00:AA:01:01:00:01", "00:AA:01:01:00:01"], list.Select(a => a.ToString()));
+        Assert.Equal([BluetoothAddressType.BrEdr, BluetoothAddressType.LePublic], list.Select(a => a.Type));
+        Assert.Throws<MgmtProtocolException>(() => MgmtEvents.Connections(p.AsSpan(0, 15)));
+        Assert.Throws<MgmtProtocolException>(() => MgmtEvents.Connections([1, 0, 1, 2, 3, 4, 5, 6, 9]));
+    }
+
+    [Fact]
     public void Device_found_decodes_address_rssi_flags_and_eir()
     {
         byte[] p = [0x55, 0x44, 0x33, 0x22, 0x11, 0x00, 0x01, 0xC4, 0x04, 0, 0, 0, 0x03, 0x00, 0x02, 0x01, 0x06];
