@@ -72,8 +72,12 @@ public class HciRawHwTests
             if (e.Code == HciEventCode.HCI_Inquiry_Complete) complete.TrySetResult();
         });
 
-        // §7.1.1: General Inquiry Access Code LAP 0x9E8B33, Inquiry_Length 3 (3.84 s), unlimited responses.
-        var r = await hci.SendCommandAsync(HciOpcode.HCI_Inquiry, new byte[] { 0x33, 0x8B, 0x9E, 0x03, 0x00 }, Ct);
+        // §7.1.1: General Inquiry Access Code LAP 0x9E8B33, Inquiry_Length 3 (3.84 s), Num_Responses 1 (the peer is the
+        // only other controller in btvirt). Not unlimited: btvirt's emulator (BlueZ emulator/btdev.c, inquiry_timeout) ends an
+        // inquiry that runs out its length by removing its own running timeout from inside it, a use-after-free that
+        // crashed btvirt once in the lab (general protection fault, hci0/hci1 gone). A count-limited inquiry ends
+        // through the other, safe path.
+        var r = await hci.SendCommandAsync(HciOpcode.HCI_Inquiry, new byte[] { 0x33, 0x8B, 0x9E, 0x03, 0x01 }, Ct);
         Assert.True(r.Pending); // answered by Command Status; the result comes as events
         await complete.Task.WaitAsync(Generous, Ct);
 

@@ -56,6 +56,23 @@ public static class LabControl
         }
     }
 
+    /// <summary>
+    /// In the lab, when btvirt has died (BlueZ's emulator has crashed there once: a use-after-free at the end of an
+    /// inquiry), starts it again so one crash costs one test, not every Bluetooth test after it. Noted in /lab/notes,
+    /// which hwtests/lab/run prints.
+    /// </summary>
+    public static void ReviveBtvirt()
+    {
+        if (File.Exists(BtvirtPidFile)
+            && int.TryParse(File.ReadAllText(BtvirtPidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+            && Directory.Exists($"/proc/{pid}"))
+            return; // alive: the missing controller is the test's own business (e.g. it was just removed)
+        try { File.AppendAllText("/lab/notes", "lab: btvirt was not running (crashed? see dmesg); restarted it\n"); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        RestartBtvirt();
+    }
+
     // hciconfig prints "BD Address: 00:00:00:00:00:00" until the controller's setup (Read BD_ADDR) has completed.
     private static bool HasAddress(string controller) =>
         LabProcess.Run("hciconfig", controller) is { ExitCode: 0 } r

@@ -13,6 +13,7 @@ public static class LabRequire
     {
         KernelStack.Require(Technology.Bluetooth);
         string local = LabEnvironment.BluetoothAdapter;
+        if (LabEnvironment.InLab && !SysfsExists("bluetooth", local)) LabControl.ReviveBtvirt();
         Assert.SkipUnless(SysfsExists("bluetooth", local), $"No Bluetooth controller {local} (/sys/class/bluetooth). {RunLab}");
         return local;
     }
