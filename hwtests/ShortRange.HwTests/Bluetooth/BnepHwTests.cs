@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ShortRange.Bluetooth.Bnep;
-using ShortRange.Bluetooth.Mgmt;
 using ShortRange.Devices;
 using ShortRange.HwTests.Infrastructure;
 using ShortRange.Linux;

@@ -27,13 +27,20 @@ public static class LabBluetooth
         {
             await client.SetPoweredAsync(i, true, ct);
             await client.SetConnectableAsync(i, true, ct);
-            await client.SetIoCapabilityAsync(i, IoCapability.NoInputNoOutput, ct);
         }
         ulong localAddress = (await client.ReadControllerInfoAsync(li, ct)).Address;
         ulong peerAddress = (await client.ReadControllerInfoAsync(pi, ct)).Address;
         await DisconnectEachOtherAsync(client, li, localAddress, pi, peerAddress, ct);
-        await ForgetEachOtherAsync(client, li, localAddress, pi, peerAddress, ct);
+        await ResetPairingStateAsync(client, li, localAddress, pi, peerAddress, ct);
         return (li, pi, localAddress, peerAddress);
+    }
+
+    /// <summary>IO capability back to NoInputNoOutput on both controllers and no keys either way.</summary>
+    private static async Task ResetPairingStateAsync(MgmtClient client, ushort li, ulong localAddress, ushort pi, ulong peerAddress,
+        CancellationToken ct)
+    {
+        foreach (var i in new[] { li, pi }) await client.SetIoCapabilityAsync(i, IoCapability.NoInputNoOutput, ct);
+        await ForgetEachOtherAsync(client, li, localAddress, pi, peerAddress, ct);
     }
 
     /// <summary>
@@ -87,10 +94,9 @@ public static class LabBluetooth
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         ushort li = Index(local), pi = Index(peer);
         await using var client = new MgmtClient(MgmtSocketTransport.Open());
-        foreach (var i in new[] { li, pi }) await client.SetIoCapabilityAsync(i, IoCapability.NoInputNoOutput, cts.Token);
         ulong localAddress = (await client.ReadControllerInfoAsync(li, cts.Token)).Address;
         ulong peerAddress = (await client.ReadControllerInfoAsync(pi, cts.Token)).Address;
-        await ForgetEachOtherAsync(client, li, localAddress, pi, peerAddress, cts.Token);
+        await ResetPairingStateAsync(client, li, localAddress, pi, peerAddress, cts.Token);
     }
 }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using ShortRange.Bluetooth.L2cap;
-using ShortRange.Bluetooth.Mgmt;
 using ShortRange.HwTests.Infrastructure;
 using ShortRange.Linux.Sockets;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ShortRange.Bluetooth.Mgmt;
 using ShortRange.Devices;
 using ShortRange.HwTests.Infrastructure;
 
