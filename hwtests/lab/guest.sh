@@ -11,11 +11,26 @@ export SHORTRANGE_LAB=1 SHORTRANGE_BT_ADAPTER=hci0 SHORTRANGE_BT_PEER_ADAPTER=hc
   SHORTRANGE_WPAN=wpan0 SHORTRANGE_WPAN_PEER=wpan1
 # NFC devices are not pinned: an nfcsim reload can renumber them (LabEnvironment.NfcDevice finds the pair).
 
-poweroff_now() { sync; echo o >/proc/sysrq-trigger; sleep 5; exit 1; }
+# sysrq 'o' powers off asynchronously, and the host root (9p) can already be gone when it returns (a later exec fails
+# with EIO). PID 1 must never exit meanwhile: that is "Attempted to kill init", a kernel panic the host would count as a
+# failed run. So it waits with bash builtins only, on a FIFO opened at start (a read on it blocks without using CPU).
+poweroff_now() {
+  sync
+  echo o >/proc/sysrq-trigger
+  while :; do read -r -t 60 -u 8 _ 2>/dev/null; done # (without fd 8, after an early failure, this spins until power-off)
+}
 trap poweroff_now EXIT
 
-mount -t tmpfs -o mode=1777 tmp /tmp
 mount -t tmpfs -o mode=0755 run /run
+mkfifo /run/lab-idle && exec 8<>/run/lab-idle
+# The guest gets a /tmp of its own, which would hide a caller's working directory under the host's /tmp (a clone there):
+# keep the host's /tmp reachable and bind that directory back at the same path.
+cwd=$(cat /lab/cwd 2>/dev/null || echo /)
+mkdir -p /run/host-tmp && mount --bind /tmp /run/host-tmp
+mount -t tmpfs -o mode=1777 tmp /tmp
+case "$cwd" in
+  /tmp/*) mkdir -p "$cwd" && mount --bind "/run/host-tmp/${cwd#/tmp/}" "$cwd" || echo "@@LAB-WARNING: cannot reach $cwd" ;;
+esac
 mkdir -p /dev/pts /dev/shm /run/lock /run/dbus /run/shortrange-lab /tmp/dotnet-home
 mount -t devpts devpts /dev/pts
 mount -t tmpfs -o mode=1777 shm /dev/shm
@@ -78,7 +93,7 @@ fi
 read -r up _ </proc/uptime
 echo "@@LAB-READY after ${up} s of guest uptime"
 mapfile -d '' argv </lab/cmd
-cd "$(cat /lab/cwd 2>/dev/null || echo /)" 2>/dev/null || cd /
+cd "$cwd" || { echo "@@LAB-WARNING: cannot enter $cwd; running in /"; cd /; }
 # stdin stays the console: it never ends (tools like btmgmt quit on EOF) and never delivers input.
 "${argv[@]}"
 rc=$?

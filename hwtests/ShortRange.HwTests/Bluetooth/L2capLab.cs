@@ -39,7 +39,7 @@ internal static class L2capLab
             foreach (var i in new[] { p.LocalIndex, p.PeerIndex })
             {
                 var info = await client.ReadControllerInfoAsync(i, ct);
-                Assert.SkipUnless(info.SupportedSettings.HasFlag(MgmtSettings.LowEnergy), $"hci{i} does not support LE");
+                LabRequire.That(info.SupportedSettings.HasFlag(MgmtSettings.LowEnergy), $"hci{i} does not support LE");
                 before[i] = info.CurrentSettings;
                 await client.SetLowEnergyAsync(i, true, ct);
             }

@@ -53,11 +53,10 @@ public static class KernelStack
     /// <summary>True when the kernel has the technology's socket family.</summary>
     public static bool IsAvailable(Technology technology) => Probe(technology) is null;
 
-    /// <summary>Skips the calling test (with the reason) unless the kernel has the technology's socket family.</summary>
+    /// <summary>Skips the calling test (with the reason; inside the lab: fails it) unless the kernel has the technology's socket family.</summary>
     public static void Require(Technology technology)
     {
         string? why = Probe(technology);
-        if (why is not null)
-            Assert.Skip($"The kernel has no {FamilyName(technology)}: {why}. Run in the lab: hwtests/lab/run.");
+        LabRequire.That(why is null, $"The kernel has no {FamilyName(technology)}: {why}. Run in the lab: hwtests/lab/run.");
     }
 }

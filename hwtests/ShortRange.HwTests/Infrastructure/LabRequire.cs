@@ -1,11 +1,32 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+
 namespace ShortRange.HwTests.Infrastructure;
 
 /// <summary>
 /// Preconditions of hwtests: each returns the radio(s) to use (from <see cref="LabEnvironment"/>) or skips the test
 /// with the reason. Call first thing in a test, e.g. <c>var (local, peer) = LabRequire.BluetoothPair();</c>.
+/// Inside the lab nothing may skip (it installs every tool and loads every radio): there an unmet precondition fails the
+/// test with the same reason, so a lab that lost a tool or a radio cannot report green.
 /// </summary>
 public static class LabRequire
 {
+    /// <summary>Skips the test with <paramref name="reason"/> unless <paramref name="condition"/>; inside the lab, fails it.</summary>
+    public static void That([DoesNotReturnIf(false)] bool condition, string reason)
+    {
+        if (condition) return;
+        if (LabEnvironment.InLab) Assert.Fail("Inside the lab a precondition cannot be skipped: " + reason);
+        Assert.Skip(reason);
+    }
+
+    /// <summary>A precondition that is not met: skips outside the lab, fails inside it.</summary>
+    [DoesNotReturn]
+    public static void Missing(string reason)
+    {
+        That(false, reason);
+        throw new UnreachableException();
+    }
+
     private const string RunLab = "Run in the lab (hwtests/lab/run) or set it in the environment (hwtests/README.md).";
 
     /// <summary>AF_BLUETOOTH and the local controller (<c>SHORTRANGE_BT_ADAPTER</c>, default hci0).</summary>
@@ -14,7 +35,7 @@ public static class LabRequire
         KernelStack.Require(Technology.Bluetooth);
         string local = LabEnvironment.BluetoothAdapter;
         if (LabEnvironment.InLab && !SysfsExists("bluetooth", local)) LabControl.ReviveBtvirt();
-        Assert.SkipUnless(SysfsExists("bluetooth", local), $"No Bluetooth controller {local} (/sys/class/bluetooth). {RunLab}");
+        That(SysfsExists("bluetooth", local), $"No Bluetooth controller {local} (/sys/class/bluetooth). {RunLab}");
         return local;
     }
 
@@ -23,8 +44,8 @@ public static class LabRequire
     {
         string local = BluetoothAdapter();
         string? peer = LabEnvironment.BluetoothPeerAdapter;
-        Assert.SkipUnless(peer is not null, $"No peer controller: set {LabEnvironment.BluetoothPeerAdapterVariable}. {RunLab}");
-        Assert.SkipUnless(SysfsExists("bluetooth", peer!), $"No Bluetooth peer controller {peer} (/sys/class/bluetooth). {RunLab}");
+        That(peer is not null, $"No peer controller: set {LabEnvironment.BluetoothPeerAdapterVariable}. {RunLab}");
+        That(SysfsExists("bluetooth", peer!), $"No Bluetooth peer controller {peer} (/sys/class/bluetooth). {RunLab}");
         return (local, peer!);
     }
 
@@ -32,7 +53,7 @@ public static class LabRequire
     public static string BluetoothPeerAddress()
     {
         string? address = LabEnvironment.BluetoothPeerAddress;
-        Assert.SkipUnless(address is not null, $"{LabEnvironment.BluetoothPeerAddressVariable} is not set (needs a real remote device).");
+        That(address is not null, $"{LabEnvironment.BluetoothPeerAddressVariable} is not set (needs a real remote device).");
         return address!;
     }
 
@@ -41,7 +62,7 @@ public static class LabRequire
     {
         KernelStack.Require(Technology.Ieee802154);
         string local = LabEnvironment.Wpan;
-        Assert.SkipUnless(IsWpan(local), $"No 802.15.4 interface {local} (/sys/class/net). {RunLab}");
+        That(IsWpan(local), $"No 802.15.4 interface {local} (/sys/class/net). {RunLab}");
         return local;
     }
 
@@ -50,8 +71,8 @@ public static class LabRequire
     {
         string local = Wpan();
         string? peer = LabEnvironment.WpanPeer;
-        Assert.SkipUnless(peer is not null, $"No peer interface: set {LabEnvironment.WpanPeerVariable}. {RunLab}");
-        Assert.SkipUnless(IsWpan(peer!), $"No 802.15.4 peer interface {peer} (/sys/class/net). {RunLab}");
+        That(peer is not null, $"No peer interface: set {LabEnvironment.WpanPeerVariable}. {RunLab}");
+        That(IsWpan(peer!), $"No 802.15.4 peer interface {peer} (/sys/class/net). {RunLab}");
         return (local, peer!);
     }
 
@@ -60,9 +81,7 @@ public static class LabRequire
     {
         KernelStack.Require(Technology.Nfc);
         string local = LabEnvironment.NfcDevice;
-        // In the lab nfcsim is always loaded: a missing device there is a lab failure, not a reason to skip.
-        if (LabEnvironment.InLab) Assert.True(SysfsExists("nfc", local), $"The lab has no NFC device {local} (/sys/class/nfc has {string.Join(",", LabControl.NfcDevices())}).");
-        Assert.SkipUnless(SysfsExists("nfc", local), $"No NFC device {local} (/sys/class/nfc). {RunLab}");
+        That(SysfsExists("nfc", local), $"No NFC device {local} (/sys/class/nfc has {string.Join(",", LabControl.NfcDevices())}). {RunLab}");
         return local;
     }
 
@@ -71,26 +90,26 @@ public static class LabRequire
     {
         string local = NfcDevice();
         string? peer = LabEnvironment.NfcPeer;
-        Assert.SkipUnless(peer is not null, $"No peer NFC device: set {LabEnvironment.NfcPeerVariable}. {RunLab}");
-        Assert.SkipUnless(SysfsExists("nfc", peer!), $"No NFC peer device {peer} (/sys/class/nfc). {RunLab}");
+        That(peer is not null, $"No peer NFC device: set {LabEnvironment.NfcPeerVariable}. {RunLab}");
+        That(SysfsExists("nfc", peer!), $"No NFC peer device {peer} (/sys/class/nfc). {RunLab}");
         return (local, peer!);
     }
 
     /// <summary>Skips unless running as root (CAP_NET_ADMIN/CAP_NET_RAW; the lab runs as root).</summary>
     public static void Root() =>
-        Assert.SkipUnless(Environment.UserName == "root", "Needs root (CAP_NET_ADMIN, CAP_NET_RAW).");
+        That(Environment.UserName == "root", "Needs root (CAP_NET_ADMIN, CAP_NET_RAW).");
 
     /// <summary>Skips unless <paramref name="tool"/> is on PATH; returns its full path.</summary>
     public static string Tool(string tool)
     {
         string? path = LabProcess.FindTool(tool);
-        Assert.SkipUnless(path is not null, $"'{tool}' is not installed (the lab installs bluez, bluez-test-tools, wpan-tools).");
+        That(path is not null, $"'{tool}' is not installed (the lab installs bluez, bluez-test-tools, wpan-tools).");
         return path!;
     }
 
     /// <summary>Skips unless running inside the lab (for tests that reconfigure the virtual radios).</summary>
     public static void InLab() =>
-        Assert.SkipUnless(LabEnvironment.InLab, "Only inside the lab (it checks or reconfigures the lab's virtual radios): run hwtests/lab/run.");
+        That(LabEnvironment.InLab, "Only inside the lab (it checks or reconfigures the lab's virtual radios): run hwtests/lab/run.");
 
     internal static bool SysfsExists(string cls, string name) => Directory.Exists($"/sys/class/{cls}/{name}");
 

@@ -20,7 +20,7 @@ public class NativeSocketHwTests
         }
         catch (StackUnavailableException e)
         {
-            Assert.Skip(e.Message);
+            LabRequire.Missing(e.Message);
             throw; // unreachable
         }
     }
@@ -66,7 +66,7 @@ public class NativeSocketHwTests
         }
         catch (NativeSocketException e) when (e.ErrorNumber == Errno.ENODEV)
         {
-            Assert.Skip($"no NFC device {LabEnvironment.NfcDevice} (nfcsim not loaded): " + e.Message);
+            LabRequire.Missing($"no NFC device {LabEnvironment.NfcDevice} (nfcsim not loaded): " + e.Message);
         }
         s.Listen(1);
 

@@ -33,7 +33,7 @@ public sealed class KernelLowPanInteropHwTests : IAsyncDisposable
 
     private void Start()
     {
-        WpanLab.SkipUnlessRadios();
+        WpanLab.RequireRadios();
         WpanLab.SetUpKernelLowPan();
         WpanLab.Run("ip -6 addr add 2001:db8::1/64 dev lowpan1 nodad");
         var options = new LowPanLinkOptions { PanId = WpanLab.PanId, ExtendedAddress = WpanLab.ExtendedAddress("wpan0") };

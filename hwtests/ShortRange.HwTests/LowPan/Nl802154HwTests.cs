@@ -15,7 +15,7 @@ public class Nl802154HwTests
     [Fact]
     public async Task Lists_sets_creates_and_deletes_through_nl802154()
     {
-        WpanLab.SkipUnlessRadios();
+        WpanLab.RequireRadios();
         var ct = TestContext.Current.CancellationToken;
         WpanLab.Run("ip link del lowpan1 2>/dev/null; true");
         using var nl = await Nl802154Client.OpenAsync(ct);
@@ -66,7 +66,7 @@ public class Nl802154HwTests
     [Fact]
     public async Task Scanner_on_wpan0_sees_the_kernel_node_on_wpan1()
     {
-        WpanLab.SkipUnlessRadios();
+        WpanLab.RequireRadios();
         WpanLab.SetUpKernelLowPan();
         var ct = TestContext.Current.CancellationToken;
         // The kernel sends from wpan1's short address when one is set (other tests may have set one; it cannot be unset).

@@ -1,3 +1,4 @@
+using ShortRange.HwTests.Infrastructure;
 using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
@@ -32,8 +33,8 @@ public sealed class TunBridgeHwTests : IAsyncDisposable
 
     private async Task<LowPanTunBridge> StartAsync()
     {
-        WpanLab.SkipUnlessRadios();
-        Assert.SkipUnless(TunDevice.IsSupported, "No /dev/net/tun.");
+        WpanLab.RequireRadios();
+        LabRequire.That(TunDevice.IsSupported, "No /dev/net/tun.");
         var ct = TestContext.Current.CancellationToken;
         WpanLab.Run("modprobe nhc_udp 2>/dev/null; true");
         WpanLab.Run("ip link del lowpan1 2>/dev/null; ip link set wpan0 down; ip link set wpan1 down; true");

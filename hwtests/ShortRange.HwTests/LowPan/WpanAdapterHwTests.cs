@@ -1,3 +1,4 @@
+using ShortRange.HwTests.Infrastructure;
 using Microsoft.Extensions.Options;
 using ShortRange.Adapters;
 using ShortRange.LowPan;
@@ -14,8 +15,8 @@ public class WpanAdapterHwTests
     [Fact]
     public async Task Lists_hwsim_radios_and_reports_added_changed_and_removed_from_link_events()
     {
-        WpanLab.SkipUnlessRadios();
-        Assert.SkipUnless(File.Exists("/usr/bin/wpan-hwsim") || File.Exists("/usr/sbin/wpan-hwsim"), "wpan-hwsim is not installed.");
+        WpanLab.RequireRadios();
+        LabRequire.That(File.Exists("/usr/bin/wpan-hwsim") || File.Exists("/usr/sbin/wpan-hwsim"), "wpan-hwsim is not installed.");
         var monitor = new WpanAdapterMonitor(Options.Create(new LowPanOptions { UseLinkEvents = true, AdapterPollInterval = TimeSpan.FromHours(1) }));
         var adapters = await monitor.GetAdaptersAsync(TestContext.Current.CancellationToken);
         Assert.Contains(adapters, a => a.Name == "wpan0" && a.Technology == Technology.Ieee802154);

@@ -1,3 +1,4 @@
+using ShortRange.HwTests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using ShortRange.LowPan.Adapters;
@@ -9,13 +10,13 @@ internal static class WpanLab
 {
     public const ushort PanId = 0xBEEF;
 
-    public static void SkipUnlessRadios()
+    public static void RequireRadios()
     {
         var names = WpanInterface.List().Select(w => w.Name).ToList();
-        Assert.SkipUnless(names.Contains("wpan0") && names.Contains("wpan1"),
+        LabRequire.That(names.Contains("wpan0") && names.Contains("wpan1"),
             "No wpan0/wpan1 (run in the lab: mac802154_hwsim).");
-        Assert.SkipUnless(Environment.UserName == "root", "Needs root (CAP_NET_ADMIN, CAP_NET_RAW).");
-        Assert.SkipUnless(File.Exists("/usr/bin/iwpan") || File.Exists("/usr/sbin/iwpan"), "iwpan (wpan-tools) is not installed.");
+        LabRequire.That(Environment.UserName == "root", "Needs root (CAP_NET_ADMIN, CAP_NET_RAW).");
+        LabRequire.That(File.Exists("/usr/bin/iwpan") || File.Exists("/usr/sbin/iwpan"), "iwpan (wpan-tools) is not installed.");
     }
 
     public static string Run(string command)

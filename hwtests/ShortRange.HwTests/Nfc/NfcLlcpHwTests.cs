@@ -95,9 +95,41 @@ public sealed class NfcLlcpHwTests
         await lab.Client.DepLinkDownAsync(lab.Local.Index, lab.Target.Index, ct);
         await down;
         Assert.Equal(0, await c.ReceiveAsync(new byte[16], ct).AsTask().WaitAsync(NfcLab.Wait, ct)); // closed by the kernel
-        var sendFailed = await Assert.ThrowsAsync<NfcSocketException>(() => c.SendAsync(new byte[] { 1 }, ct).AsTask());
+        var sendFailed = await Assert.ThrowsAsync<NfcLinkLostException>(() => c.SendAsync(new byte[] { 1 }, ct).AsTask());
         TestContext.Current.SendDiagnosticMessage($"send after link down: {sendFailed.Message}");
-        Assert.NotEqual(0, sendFailed.ErrorNumber);
+        Assert.Equal(lab.Local.Index, sendFailed.DeviceIndex);
+    }
+
+    [Fact]
+    public async Task A_peer_that_stops_answering_mid_transfer_ends_it_with_link_lost_and_a_new_link_recovers()
+    {
+        // The kernel's own link-loss path: the peer is powered off, the initiator's frames go unanswered, the LLCP link
+        // timer fires ("SYMM timeout") and the kernel brings the DEP link down, closing every socket on it.
+        var ct = TestContext.Current.CancellationToken;
+        await using var lab = await NfcLab.OpenAsync(ct);
+        using (var listener = LlcpListener.Listen(lab.Peer.Index, EchoService))
+        {
+            await lab.LinkUpAsync(ct);
+            var accepted = listener.AcceptAsync(ct);
+            using var c = await LlcpConnection.ConnectAsync(lab.Local.Index, lab.Target!.Index, EchoService, NfcLab.Wait, ct);
+            using var s = await accepted.WaitAsync(NfcLab.Wait, ct);
+            var pending = c.ReceiveExactlyAsync(new byte[64 * 1024], ct).AsTask(); // the peer will never send this much
+            var sw = Stopwatch.StartNew();
+            await lab.Client.SetPoweredAsync(lab.Peer.Index, false, ct);
+            var lost = await Assert.ThrowsAsync<NfcLinkLostException>(() => pending.WaitAsync(NfcLab.Wait, ct));
+            TestContext.Current.SendDiagnosticMessage($"link lost reported {sw.Elapsed.TotalSeconds:0.0} s after the peer was powered off: {lost.Message}");
+            Assert.Equal(lab.Local.Index, lost.DeviceIndex);
+            Assert.Equal(NfcRfMode.None, (await lab.Client.GetDeviceAsync(lab.Local.Index, ct)).RfMode);
+        }
+
+        // Recovery: the peer comes back, the link is brought up again, and a new connection carries data.
+        await lab.Client.SetPoweredAsync(lab.Peer.Index, true, ct);
+        using var again = LlcpListener.Listen(lab.Peer.Index, EchoService);
+        await lab.LinkUpAsync(ct);
+        var server = EchoServerAsync(again, ct);
+        using (var c = await LlcpConnection.ConnectAsync(lab.Local.Index, lab.Target!.Index, EchoService, NfcLab.Wait, ct))
+            await EchoAsync(c, 4096, ct);
+        await server.WaitAsync(NfcLab.Wait, ct);
     }
 
     [Fact]

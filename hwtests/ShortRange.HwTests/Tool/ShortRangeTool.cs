@@ -5,9 +5,9 @@ using ShortRange.HwTests.Infrastructure;
 namespace ShortRange.HwTests.Tool;
 
 /// <summary>
-/// Runs the built `shortrange` tool (samples/ShortRange.Tool, Release) as a separate process, as a user would.
-/// The lab runs tests in the directory `hwtests/lab/run` was called from ($PWD), so the tool is found from there;
-/// SHORTRANGE_TOOL_DLL overrides. Skips (with the build command) when the tool has not been built.
+/// Runs the `shortrange` tool (samples/ShortRange.Tool) as a separate process, as a user would. The hwtests project
+/// references the tool, so its build puts shortrange.dll beside the test assembly: found from there wherever the clone
+/// is (the lab copies the whole output into the guest). SHORTRANGE_TOOL_DLL overrides (for example a published build).
 /// </summary>
 internal static class ShortRangeTool
 {
@@ -16,18 +16,15 @@ internal static class ShortRangeTool
 
     public static string Dll()
     {
-        if (Environment.GetEnvironmentVariable("SHORTRANGE_TOOL_DLL") is { Length: > 0 } env) return env;
-        // The xunit runner moves the current directory to the test assembly; the shell's PWD still names where the lab ran.
-        foreach (var start in new[] { Environment.GetEnvironmentVariable("PWD"), Environment.CurrentDirectory })
-        for (var dir = start is { Length: > 0 } ? new DirectoryInfo(start) : null; dir is not null; dir = dir.Parent)
+        if (Environment.GetEnvironmentVariable("SHORTRANGE_TOOL_DLL") is { Length: > 0 } env)
         {
-            if (!File.Exists(Path.Combine(dir.FullName, "hwtests", "lab", "run"))) continue;
-            string dll = Path.Combine(dir.FullName, "samples", "ShortRange.Tool", "bin", "Release", "net10.0", "shortrange.dll");
-            Assert.SkipUnless(File.Exists(dll), $"The shortrange tool is not built: run 'dotnet build -c Release samples/ShortRange.Tool' ({dll}).");
-            return dll;
+            LabRequire.That(File.Exists(env), $"SHORTRANGE_TOOL_DLL names no file: {env}");
+            return env;
         }
-        Assert.Skip("Not run from a ShortRange checkout (no hwtests/lab/run above the working directory); set SHORTRANGE_TOOL_DLL.");
-        return "";
+        string dll = Path.Combine(AppContext.BaseDirectory, "shortrange.dll");
+        LabRequire.That(File.Exists(dll) && File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")),
+            $"The shortrange tool is not beside the test assembly ({dll} and its runtimeconfig.json); build hwtests/ShortRange.HwTests, which references it.");
+        return dll;
     }
 
     public static ProcessResult Run(params string[] args) => LabProcess.Run("dotnet", [Dll(), .. args], Timeout);

@@ -52,7 +52,7 @@ public sealed partial class ToolLowPanHwTests
     [Fact]
     public void Decode_of_captured_kernel_frames_yields_the_packets_the_kernel_sent()
     {
-        WpanLab.SkipUnlessRadios();
+        WpanLab.RequireRadios();
         WpanLab.SetUpKernelLowPan();
         var small = "shortrange lab"u8.ToArray();
         var big = Enumerable.Range(0, 300).Select(i => (byte)(i * 13)).ToArray(); // > 1 frame: the kernel fragments it
@@ -100,7 +100,7 @@ public sealed partial class ToolLowPanHwTests
     [Fact]
     public void Listen_prints_the_kernels_packet_and_stops_on_ctrl_c()
     {
-        WpanLab.SkipUnlessRadios();
+        WpanLab.RequireRadios();
         WpanLab.SetUpKernelLowPan();
         var payload = "listen test"u8.ToArray();
         using var listen = ShortRangeTool.Start("lowpan", "listen", "wpan0", "--format", "hex");
@@ -120,7 +120,7 @@ public sealed partial class ToolLowPanHwTests
     [Fact]
     public void Config_sets_pan_id_and_short_address_as_iwpan_reports_them()
     {
-        WpanLab.SkipUnlessRadios();
+        WpanLab.RequireRadios();
         LabRequire.InLab();
         WpanLab.SetUpKernelLowPan(); // lowpan1 runs on wpan1: the kernel refuses address changes
         string before = WpanLab.Run("iwpan dev wpan1 info");

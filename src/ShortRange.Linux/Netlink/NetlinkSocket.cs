@@ -14,9 +14,11 @@ namespace ShortRange.Linux.Netlink;
 /// An async netlink transport: one receive loop on the runtime's epoll engine, requests correlated by sequence number,
 /// NLM_F_ACK requests, NLM_F_DUMP dumps until NLMSG_DONE, NLMSG_ERROR as <see cref="NetlinkException"/> with the
 /// extended-ACK text (NETLINK_EXT_ACK), and multicast groups as observables (subscribe joins, dispose leaves).
-/// Closing fails every pending request and errors every observer once; the first close reason wins.
+/// Closing fails every pending request and errors every observer once; the first close reason wins. A dump whose
+/// NLMSG_DONE carries an errno fails with <see cref="NetlinkException"/>; the kernel's one-shot spurious EINVAL after a
+/// dump is absorbed (<see cref="SpuriousDumpErrors"/>).
 /// </summary>
-public sealed class NetlinkSocket : IDisposable
+public sealed partial class NetlinkSocket : IDisposable
 {
     private readonly NativeSocket _socket;
     private readonly ILogger _logger;
@@ -136,14 +138,41 @@ public sealed class NetlinkSocket : IDisposable
         });
     });
 
+    /// <summary>
+    /// How many times a receive failed with the kernel's spurious EINVAL after a dump and the socket carried on (see
+    /// <see cref="ReceiveLoopAsync"/>). Diagnostic: it counts a kernel race, not lost messages.
+    /// </summary>
+    public long SpuriousDumpErrors => Interlocked.Read(ref _spuriousDumpErrors);
+
+    private long _spuriousDumpErrors;
+
     private async Task ReceiveLoopAsync()
     {
         var buffer = new byte[1 << 16];
+        bool lastFailed = false;
         try
         {
             while (true)
             {
-                int n = await _socket.Socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                int n;
+                try
+                {
+                    n = await _socket.Socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                    lastFailed = false;
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.InvalidArgument && !lastFailed)
+                {
+                    // A kernel race, not a broken socket (net/netlink/af_netlink.c, seen on 6.1 under load): recvmsg checks
+                    // nlk->cb_running without the dump mutex and then calls netlink_dump(); the dump that just queued its
+                    // NLMSG_DONE clears cb_running only after queuing it, so a reader on another CPU that dequeued the DONE
+                    // finds the dump over, netlink_dump() returns -EINVAL, and recvmsg stores it in sk_err. The DONE was
+                    // already delivered; the next recvmsg reports the stored error once and clears it. Nothing is lost, so
+                    // receive again; a second EINVAL in a row is not this race and ends the socket.
+                    Interlocked.Increment(ref _spuriousDumpErrors);
+                    LogSpuriousDumpError(_logger, Protocol, PortId);
+                    lastFailed = true;
+                    continue;
+                }
                 List<NetlinkMessage> messages;
                 try
                 {
@@ -184,7 +213,11 @@ public sealed class NetlinkSocket : IDisposable
                     else p.Done.TrySetException(new NetlinkException(p.Operation, errno, ext));
                     return;
                 case NLMSG_DONE:
-                    p.Done.TrySetResult(p.Replies);
+                    // The dump's own result (netlink_dump_done): a negative errno when the dump callback failed, for example
+                    // ENODEV for a device that went away; an empty payload (very old kernels) means success.
+                    int dumpErrno = m.Payload.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(m.Payload.Span) : 0;
+                    if (dumpErrno <= 0) p.Done.TrySetResult(p.Replies);
+                    else p.Done.TrySetException(new NetlinkException(p.Operation, dumpErrno, ReadDoneExtendedMessage(m)));
                     return;
                 case NLMSG_NOOP:
                     return;
@@ -217,6 +250,18 @@ public sealed class NetlinkSocket : IDisposable
             if (a.Type == NLMSGERR_ATTR_MSG) extendedMessage = a.GetString();
         return error;
     }
+
+    /// <summary>NLMSGERR_ATTR_MSG of a failed dump's NLMSG_DONE (TLVs follow the errno when NLM_F_ACK_TLVS is set).</summary>
+    private static string? ReadDoneExtendedMessage(NetlinkMessage m)
+    {
+        if ((m.Flags & NLM_F_ACK_TLVS) == 0 || m.Payload.Length <= 4) return null;
+        foreach (var a in new NetlinkAttributeReader(m.Payload.Span[4..]))
+            if (a.Type == NLMSGERR_ATTR_MSG) return a.GetString();
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "netlink protocol {Protocol} port {PortId}: recvmsg reported the kernel's spurious EINVAL after a dump; receiving on")]
+    private static partial void LogSpuriousDumpError(ILogger logger, int protocol, uint portId);
 
     private void Close(Exception reason)
     {

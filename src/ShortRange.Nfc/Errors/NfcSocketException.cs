@@ -5,9 +5,10 @@ namespace ShortRange.Nfc.Errors;
 /// <summary>
 /// An AF_NFC socket operation (raw or LLCP) failed. Carries the operation ("connect", "bind", "send"…), errno and its
 /// name, and a sentence that says what it means for NFC (ENOLINK: no DEP link; ENXIO: the peer refused or dropped the
-/// connection; EADDRINUSE: the service name is taken; ENODEV: no such device).
+/// connection; EADDRINUSE: the service name is taken; ENODEV: no such device). <see cref="NfcLinkLostException"/> is the
+/// case where the NFC-DEP link under an LLCP connection went down.
 /// </summary>
-public sealed class NfcSocketException : NfcException
+public class NfcSocketException : NfcException
 {
     public NfcSocketException(string operation, int errorNumber, string message, Exception? innerException = null)
         : base($"{operation}: {message} ({NameOf(errorNumber)})", innerException)

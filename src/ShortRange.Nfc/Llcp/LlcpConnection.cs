@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using ShortRange.Linux.Netlink;
 using ShortRange.Linux.Sockets;
 using ShortRange.Nfc.Errors;
 using ShortRange.Nfc.Netlink;
@@ -10,17 +11,21 @@ namespace ShortRange.Nfc.Llcp;
 /// <summary>
 /// A connection-oriented LLCP socket (AF_NFC, NFC_SOCKPROTO_LLCP, SOCK_STREAM; net/nfc/llcp_sock.c): connect by service
 /// name or SAP with <see cref="ConnectAsync(uint, uint, string, TimeSpan?, CancellationToken)"/>, or accept one from
-/// <see cref="LlcpListener"/>. I/O is async on the runtime's epoll engine. Failures are <see cref="NfcSocketException"/>;
-/// after the DEP link goes down receives return 0 and sends fail with ENOTCONN.
+/// <see cref="LlcpListener"/>. I/O is async on the runtime's epoll engine. Failures are <see cref="NfcSocketException"/>.
+/// When the connection ends, <see cref="ReceiveAsync"/> returns 0 whatever the cause; where an end is an error
+/// (<see cref="ReceiveExactlyAsync"/>, <see cref="SendAsync"/>) the connection asks the kernel whether the DEP link is
+/// still up and throws <see cref="NfcLinkLostException"/> when it went down, ENOTCONN when only the peer closed.
 /// </summary>
 public sealed class LlcpConnection : ILlcpConnection
 {
     private readonly NativeSocket _socket;
+    private readonly uint _deviceIndex;
     private readonly string _context;
 
-    internal LlcpConnection(NativeSocket socket, string context)
+    internal LlcpConnection(NativeSocket socket, uint deviceIndex, string context)
     {
         _socket = socket;
+        _deviceIndex = deviceIndex;
         _context = context;
     }
 
@@ -54,7 +59,7 @@ public sealed class LlcpConnection : ILlcpConnection
             int rc = s.TryConnect(address);
             if (rc == Errno.EINPROGRESS) await WaitConnectedAsync(s, context, timeout ?? TimeSpan.FromSeconds(20), ct).ConfigureAwait(false);
             else if (rc != 0) throw NfcSocketErrors.From("connect", rc, context);
-            return new LlcpConnection(s, context);
+            return new LlcpConnection(s, address.DeviceIndex, context);
         }
         catch
         {
@@ -137,6 +142,10 @@ public sealed class LlcpConnection : ILlcpConnection
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     delay = Math.Min(delay * 2, 16);
                 }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.NotConnected or SocketError.Shutdown or SocketError.ConnectionReset)
+                {
+                    throw await ClosedAsync("send", e).ConfigureAwait(false);
+                }
                 catch (SocketException e)
                 {
                     throw NfcSocketErrors.From("send", e, _context);
@@ -164,9 +173,34 @@ public sealed class LlcpConnection : ILlcpConnection
         while (!buffer.IsEmpty)
         {
             int n = await ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
-            if (n == 0) throw NfcSocketErrors.From("receive", Errno.ENOTCONN, _context);
+            if (n == 0) throw await ClosedAsync("receive", null).ConfigureAwait(false);
             buffer = buffer[n..];
         }
+    }
+
+    /// <summary>
+    /// The connection is closed: <see cref="NfcLinkLostException"/> when the device's DEP link is down (the kernel sets the
+    /// RF mode to none before it closes the link's sockets, so the answer is settled by the time the socket reports the
+    /// end) or the device is gone; otherwise the peer closed it (ENOTCONN).
+    /// </summary>
+    private async Task<NfcSocketException> ClosedAsync(string operation, Exception? inner)
+    {
+        bool linkUp;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var client = await NfcNetlinkClient.OpenAsync(null, cts.Token).ConfigureAwait(false);
+            linkUp = (await client.GetDeviceAsync(_deviceIndex, cts.Token).ConfigureAwait(false)).RfMode != NfcRfMode.None;
+        }
+        catch (NetlinkException e) when (e.ErrorNumber == Errno.ENODEV)
+        {
+            linkUp = false; // the device itself is gone
+        }
+        catch (Exception e) when (e is NetlinkException or NetlinkClosedException or OperationCanceledException)
+        {
+            return NfcSocketErrors.From(operation, Errno.ENOTCONN, $"{_context} (the DEP link state could not be read: {e.Message})", inner);
+        }
+        return linkUp ? NfcSocketErrors.From(operation, Errno.ENOTCONN, _context, inner) : new NfcLinkLostException(operation, _deviceIndex, _context, inner);
     }
 
     /// <summary>Closes the socket (the kernel sends DISC when connected).</summary>

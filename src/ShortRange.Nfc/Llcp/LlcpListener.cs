@@ -66,7 +66,7 @@ public sealed partial class LlcpListener : IDisposable
         try
         {
             var s = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
-            return new LlcpConnection(s, $"accepted on {_context}");
+            return new LlcpConnection(s, DeviceIndex, $"accepted on {_context}");
         }
         catch (NativeSocketException e)
         {
