@@ -33,6 +33,8 @@ case "$cwd" in
 esac
 mkdir -p /dev/pts /dev/shm /run/lock /run/dbus /run/shortrange-lab /tmp/dotnet-home
 mount -t devpts devpts /dev/pts
+# debugfs: nfcsim's per-device "dropframe" knob lets tests make a peer stop answering (NfcLab.StopAnswering).
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || echo "@@LAB-WARNING: debugfs: mount failed"
 mount -t tmpfs -o mode=1777 shm /dev/shm
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
 hostname shortrange-lab 2>/dev/null

@@ -91,6 +91,18 @@ internal sealed class NfcLab : IAsyncDisposable
         PeerActivated = await activated;
     }
 
+    /// <summary>
+    /// Makes <paramref name="device"/> drop the next <paramref name="frames"/> frames it sends (nfcsim's debugfs knob
+    /// /sys/kernel/debug/nfcsim/nfcN/dropframe, counted down per frame): a peer that stops answering, as one leaving the
+    /// field does, without a power cycle (after which nfcsim's pair never links again). 0 makes it answer again.
+    /// </summary>
+    public static void StopAnswering(NfcDeviceInfo device, byte frames)
+    {
+        string knob = $"/sys/kernel/debug/nfcsim/{device.Name}/dropframe";
+        LabRequire.That(File.Exists(knob), $"nfcsim's debugfs knob {knob} is missing (is debugfs mounted? the lab mounts it)");
+        File.WriteAllText(knob, frames.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -1,6 +1,8 @@
+using ShortRange.HwTests.Infrastructure;
 using System.Diagnostics;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using ShortRange.Linux.Sockets;
 using ShortRange.Nfc.Errors;
 using ShortRange.Nfc.Llcp;
 using ShortRange.Nfc.Ndef;
@@ -103,34 +105,48 @@ public sealed class NfcLlcpHwTests
     [Fact]
     public async Task A_peer_that_stops_answering_mid_transfer_ends_it_with_link_lost_and_a_new_link_recovers()
     {
-        // The kernel's own link-loss path: the peer is powered off, the initiator's frames go unanswered, the LLCP link
-        // timer fires ("SYMM timeout") and the kernel brings the DEP link down, closing every socket on it.
+        // The kernel's own link-loss path: the peer's frames stop arriving, the initiator's LLCP link timer fires
+        // (2 × the peer's LTO; dmesg "SYMM timeout") and the kernel brings the DEP link down, closing every socket on it.
         var ct = TestContext.Current.CancellationToken;
         await using var lab = await NfcLab.OpenAsync(ct);
+        int symmTimeoutsBefore = SymmTimeouts();
         using (var listener = LlcpListener.Listen(lab.Peer.Index, EchoService))
         {
             await lab.LinkUpAsync(ct);
             var accepted = listener.AcceptAsync(ct);
             using var c = await LlcpConnection.ConnectAsync(lab.Local.Index, lab.Target!.Index, EchoService, NfcLab.Wait, ct);
             using var s = await accepted.WaitAsync(NfcLab.Wait, ct);
-            var pending = c.ReceiveExactlyAsync(new byte[64 * 1024], ct).AsTask(); // the peer will never send this much
+            var data = new byte[4096];
+            Random.Shared.NextBytes(data);
+            await c.SendAsync(data, ct); // the connection carries data both ways
+            var got = new byte[data.Length];
+            await s.ReceiveExactlyAsync(got, ct);
+            await s.SendAsync(got, ct);
+            await c.ReceiveExactlyAsync(got, ct);
+            Assert.Equal(data, got);
+            var pending = c.ReceiveExactlyAsync(new byte[64 * 1024], ct).AsTask(); // more than will ever come
             var sw = Stopwatch.StartNew();
-            await lab.Client.SetPoweredAsync(lab.Peer.Index, false, ct);
+            NfcLab.StopAnswering(lab.Peer, 255);
             var lost = await Assert.ThrowsAsync<NfcLinkLostException>(() => pending.WaitAsync(NfcLab.Wait, ct));
-            TestContext.Current.SendDiagnosticMessage($"link lost reported {sw.Elapsed.TotalSeconds:0.0} s after the peer was powered off: {lost.Message}");
+            Console.WriteLine($"@@NFC link lost reported {sw.Elapsed.TotalSeconds:0.0} s after the peer stopped answering: {lost.Message}");
             Assert.Equal(lab.Local.Index, lost.DeviceIndex);
+            Assert.Equal(Errno.ENOTCONN, lost.ErrorNumber);
             Assert.Equal(NfcRfMode.None, (await lab.Client.GetDeviceAsync(lab.Local.Index, ct)).RfMode);
+            Assert.True(SymmTimeouts() > symmTimeoutsBefore, "the kernel's LLCP link timer (SYMM timeout) ended the link");
+            NfcLab.StopAnswering(lab.Peer, 0);
         }
 
-        // Recovery: the peer comes back, the link is brought up again, and a new connection carries data.
-        await lab.Client.SetPoweredAsync(lab.Peer.Index, true, ct);
+        // Recovery: the peer answers again, the link is brought up again, and a new connection carries data.
         using var again = LlcpListener.Listen(lab.Peer.Index, EchoService);
         await lab.LinkUpAsync(ct);
-        var server = EchoServerAsync(again, ct);
+        var echo = EchoServerAsync(again, ct);
         using (var c = await LlcpConnection.ConnectAsync(lab.Local.Index, lab.Target!.Index, EchoService, NfcLab.Wait, ct))
             await EchoAsync(c, 4096, ct);
-        await server.WaitAsync(NfcLab.Wait, ct);
+        await echo.WaitAsync(NfcLab.Wait, ct);
     }
+
+    private static int SymmTimeouts() =>
+        LabProcess.Run("dmesg").EnsureSuccess().StandardOutput.Split('\n').Count(l => l.Contains("SYMM timeout", StringComparison.Ordinal));
 
     [Fact]
     public async Task Llcp_datagrams_both_ways_after_sdreq_lookups()

@@ -57,7 +57,7 @@ public sealed class LlcpConnection : ILlcpConnection
         {
             // connect(2) directly: the runtime's ConnectAsync would turn ENOLINK/ENXIO into an unknown socket error.
             int rc = s.TryConnect(address);
-            if (rc == Errno.EINPROGRESS) await WaitConnectedAsync(s, context, timeout ?? TimeSpan.FromSeconds(20), ct).ConfigureAwait(false);
+            if (rc == Errno.EINPROGRESS) await WaitConnectedAsync(s, address.DeviceIndex, context, timeout ?? TimeSpan.FromSeconds(20), ct).ConfigureAwait(false);
             else if (rc != 0) throw NfcSocketErrors.From("connect", rc, context);
             return new LlcpConnection(s, address.DeviceIndex, context);
         }
@@ -71,14 +71,22 @@ public sealed class LlcpConnection : ILlcpConnection
     /// <summary>
     /// The kernel completes a non-blocking LLCP connect when the peer's CC arrives (the socket becomes writable) or its DM
     /// (sk_err = ENXIO, state closed). That takes a few link turnarounds, so short non-blocking poll(2) checks with a
-    /// growing delay (2–50 ms) are cheap, and reading SO_ERROR ourselves keeps the kernel's errno.
+    /// growing delay (2–50 ms) are cheap, and reading SO_ERROR ourselves keeps the kernel's errno. A link that goes down
+    /// meanwhile leaves the socket connecting forever (6.1 releases only connected and listening sockets), so every second
+    /// the DEP link is checked too.
     /// </summary>
-    private static async Task WaitConnectedAsync(NativeSocket s, string context, TimeSpan timeout, CancellationToken ct)
+    private static async Task WaitConnectedAsync(NativeSocket s, uint deviceIndex, string context, TimeSpan timeout, CancellationToken ct)
     {
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        long nextLinkCheck = Environment.TickCount64 + 1000;
         int delay = 2;
         while (true)
         {
+            if (Environment.TickCount64 >= nextLinkCheck)
+            {
+                if (await LinkIsUpAsync(deviceIndex).ConfigureAwait(false) == false) throw new NfcLinkLostException("connect", deviceIndex, context);
+                nextLinkCheck = Environment.TickCount64 + 1000;
+            }
             bool writable = s.Socket.Poll(0, SelectMode.SelectWrite);
             bool ended = !writable && (s.Socket.Poll(0, SelectMode.SelectError) || s.Socket.Poll(0, SelectMode.SelectRead));
             if (writable || ended)
@@ -183,24 +191,31 @@ public sealed class LlcpConnection : ILlcpConnection
     /// RF mode to none before it closes the link's sockets, so the answer is settled by the time the socket reports the
     /// end) or the device is gone; otherwise the peer closed it (ENOTCONN).
     /// </summary>
-    private async Task<NfcSocketException> ClosedAsync(string operation, Exception? inner)
+    private async Task<NfcSocketException> ClosedAsync(string operation, Exception? inner) =>
+        await LinkIsUpAsync(_deviceIndex).ConfigureAwait(false) switch
+        {
+            false => new NfcLinkLostException(operation, _deviceIndex, _context, inner),
+            true => NfcSocketErrors.From(operation, Errno.ENOTCONN, _context, inner),
+            null => NfcSocketErrors.From(operation, Errno.ENOTCONN, $"{_context} (the DEP link state could not be read)", inner),
+        };
+
+    /// <summary>Whether the device has an RF link (NFC_ATTR_RF_MODE not none); false when the device is gone; null when unknown.</summary>
+    private static async Task<bool?> LinkIsUpAsync(uint deviceIndex)
     {
-        bool linkUp;
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             using var client = await NfcNetlinkClient.OpenAsync(null, cts.Token).ConfigureAwait(false);
-            linkUp = (await client.GetDeviceAsync(_deviceIndex, cts.Token).ConfigureAwait(false)).RfMode != NfcRfMode.None;
+            return (await client.GetDeviceAsync(deviceIndex, cts.Token).ConfigureAwait(false)).RfMode != NfcRfMode.None;
         }
         catch (NetlinkException e) when (e.ErrorNumber == Errno.ENODEV)
         {
-            linkUp = false; // the device itself is gone
+            return false; // the device itself is gone
         }
-        catch (Exception e) when (e is NetlinkException or NetlinkClosedException or OperationCanceledException)
+        catch (Exception e) when (e is ShortRange.Errors.ShortRangeException or OperationCanceledException)
         {
-            return NfcSocketErrors.From(operation, Errno.ENOTCONN, $"{_context} (the DEP link state could not be read: {e.Message})", inner);
+            return null;
         }
-        return linkUp ? NfcSocketErrors.From(operation, Errno.ENOTCONN, _context, inner) : new NfcLinkLostException(operation, _deviceIndex, _context, inner);
     }
 
     /// <summary>Closes the socket (the kernel sends DISC when connected).</summary>

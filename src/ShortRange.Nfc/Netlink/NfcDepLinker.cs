@@ -26,10 +26,16 @@ public static partial class NfcDepLinker
     /// the link; repeats until linked or <paramref name="timeout"/> elapses (<see cref="TimeoutException"/>). The poll is
     /// stopped if the call ends without a link.
     /// </summary>
-    public static async Task<NfcDepLinkResult> PollAndLinkUpAsync(this NfcNetlinkClient client, uint deviceIndex, TimeSpan timeout,
+    public static Task<NfcDepLinkResult> PollAndLinkUpAsync(this NfcNetlinkClient client, uint deviceIndex, TimeSpan timeout,
         TimeSpan? attemptTimeout = null, NfcCommMode commMode = NfcCommMode.Passive, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
+        return PollAndLinkUpCoreAsync(client, deviceIndex, timeout, attemptTimeout, commMode, logger, cancellationToken);
+    }
+
+    internal static async Task<NfcDepLinkResult> PollAndLinkUpCoreAsync(INfcDepLinkOperations client, uint deviceIndex, TimeSpan timeout,
+        TimeSpan? attemptTimeout, NfcCommMode commMode, ILogger? logger, CancellationToken cancellationToken)
+    {
         logger ??= NullLogger.Instance;
         var perAttempt = attemptTimeout ?? DefaultAttemptTimeout;
         var clock = Stopwatch.StartNew();
@@ -109,7 +115,7 @@ public static partial class NfcDepLinker
         }
     }
 
-    private static async Task StopQuietlyAsync(NfcNetlinkClient client, uint deviceIndex)
+    private static async Task StopQuietlyAsync(INfcDepLinkOperations client, uint deviceIndex)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try { await client.StopPollAsync(deviceIndex, cts.Token).ConfigureAwait(false); }

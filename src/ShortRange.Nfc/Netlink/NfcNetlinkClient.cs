@@ -18,7 +18,7 @@ namespace ShortRange.Nfc.Netlink;
 /// (ENODEV: no such device; EBUSY: already polling; ENOLINK: no DEP link), <see cref="StackUnavailableException"/> when the
 /// kernel has no "nfc" family.
 /// </summary>
-public sealed partial class NfcNetlinkClient : IDisposable
+public sealed partial class NfcNetlinkClient : IDisposable, INfcDepLinkOperations
 {
     private readonly GenericNetlinkClient _genl;
     private readonly ILogger _logger;
