@@ -19,13 +19,24 @@ public sealed class DiscoveryTests : IDisposable
 {
     private readonly string _sys = Path.Combine(Path.GetTempPath(), $"srnet-{Guid.NewGuid():N}");
 
+    // A fake /sys/class/net that changes atomically as sysfs does: an interface appears whole (built aside, then renamed
+    // in) and an attribute is replaced, never seen half-written. A poller that read a truncated "flags" file would report
+    // the interface removed and added again (seen once under load), which no kernel does.
     private void AddInterface(string name, int type, int index, int flags, string address)
     {
-        var d = Directory.CreateDirectory(Path.Combine(_sys, name)).FullName;
+        var d = Directory.CreateDirectory(Path.Combine(_sys + ".staging", name)).FullName; // beside the fake /sys, same file system
         File.WriteAllText(Path.Combine(d, "type"), $"{type}\n");
         File.WriteAllText(Path.Combine(d, "ifindex"), $"{index}\n");
         File.WriteAllText(Path.Combine(d, "flags"), $"0x{flags:x}\n");
         File.WriteAllText(Path.Combine(d, "address"), address + "\n");
+        Directory.Move(d, Path.Combine(Directory.CreateDirectory(_sys).FullName, name));
+    }
+
+    private void SetFlags(string name, int flags)
+    {
+        string tmp = Path.Combine(_sys, $".{name}.flags");
+        File.WriteAllText(tmp, $"0x{flags:x}\n");
+        File.Move(tmp, Path.Combine(_sys, name, "flags"), overwrite: true);
     }
 
     [Fact]
@@ -45,7 +56,7 @@ public sealed class DiscoveryTests : IDisposable
         await Task.Delay(120, TestContext.Current.CancellationToken);
         AddInterface("wpan1", 804, 6, 0x1002, "00:00:00:00:00:00:00:02");
         await WaitFor(() => events.Any(e => e.Kind == AdapterEventKind.Added && e.Adapter.Name == "wpan1"));
-        File.WriteAllText(Path.Combine(_sys, "wpan1", "flags"), "0x1003\n");
+        SetFlags("wpan1", 0x1003);
         await WaitFor(() => events.Any(e => e.Kind == AdapterEventKind.Changed && e.Adapter is { Name: "wpan1", IsPowered: true }));
         Directory.Delete(Path.Combine(_sys, "wpan1"), true);
         await WaitFor(() => events.Any(e => e.Kind == AdapterEventKind.Removed && e.Adapter.Name == "wpan1"));
@@ -105,5 +116,6 @@ public sealed class DiscoveryTests : IDisposable
     public void Dispose()
     {
         if (Directory.Exists(_sys)) Directory.Delete(_sys, true);
+        if (Directory.Exists(_sys + ".staging")) Directory.Delete(_sys + ".staging", true);
     }
 }
