@@ -49,7 +49,7 @@ public class MgmtHwTests
     [Fact]
     public async Task Adapter_monitor_reports_added_then_removed_for_a_new_btvirt()
     {
-        LabRequire.BluetoothAdapter();
+        var local = LabRequire.BluetoothAdapter();
         LabRequire.Root();
         LabRequire.InLab();
         string btvirt = LabRequire.Tool("btvirt");
@@ -57,13 +57,29 @@ public class MgmtHwTests
         var events = new List<AdapterEvent>();
         var added = new TaskCompletionSource<AdapterEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         var removed = new TaskCompletionSource<AdapterEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ushort li = IndexOf(local);
         using var sub = monitor.Changes.Subscribe(e =>
         {
             lock (events) events.Add(e);
+            if (e.Kind == AdapterEventKind.Changed && e.Adapter.Name == local) ready.TrySetResult();
             if (e.Kind == AdapterEventKind.Added) added.TrySetResult(e);
             if (e.Kind == AdapterEventKind.Removed && added.Task.IsCompleted && e.Adapter.Name == added.Task.Result.Adapter.Name) removed.TrySetResult(e);
         });
-        await Task.Delay(1000, Ct);
+        // Ready = the monitor's socket receives events: flip Bondable on hci0 (New Settings reaches every other mgmt
+        // socket) until its Changed event arrives, then put it back.
+        await using (var control = new MgmtClient(MgmtSocketTransport.Open()))
+        {
+            bool bondable = (await control.ReadControllerInfoAsync(li, Ct)).CurrentSettings.HasFlag(MgmtSettings.Bondable);
+            var deadline = Stopwatch.StartNew();
+            while (!ready.Task.IsCompleted)
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the adapter monitor saw no New Settings within 30 s");
+                await control.SetBondableAsync(li, !bondable, Ct);
+                await control.SetBondableAsync(li, bondable, Ct);
+                await Task.WhenAny(ready.Task, Task.Delay(500, Ct));
+            }
+        }
         using var proc = Process.Start(new ProcessStartInfo(btvirt, "-l1") { RedirectStandardOutput = true, RedirectStandardError = true })!;
         try
         {
@@ -120,8 +136,24 @@ public class MgmtHwTests
         });
         sub.Dispose();
         await stopped.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
-        // And it stays stopped: no restart after disposal.
-        await Task.Delay(2000, Ct);
+
+        // Really stopped, and by the scanner's own Stop Discovery: the controller accepts a fresh Start Discovery
+        // (mgmt answers Busy while a discovery is running) and reports Discovering on for ours, then off when we stop it.
+        var oursOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var oursOff = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watch2 = control.Events.Subscribe(p =>
+        {
+            if (p.Code != MgmtEventCode.MGMT_EV_DISCOVERING || p.Index != li) return;
+            if (MgmtEvents.Discovering(p.Parameters.Span).Discovering) oursOn.TrySetResult();
+            else if (oursOn.Task.IsCompleted) oursOff.TrySetResult();
+        });
+        await control.StartDiscoveryAsync(li, DiscoveryAddressTypes.BrEdr, Ct);
+        await oursOn.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+        await control.StopDiscoveryAsync(li, DiscoveryAddressTypes.BrEdr, Ct);
+        await oursOff.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+        // A second round is accepted too: nothing restarted discovery on our Discovering-off (the scanner restarts on it).
+        await control.StartDiscoveryAsync(li, DiscoveryAddressTypes.BrEdr, Ct);
+        await control.StopDiscoveryAsync(li, DiscoveryAddressTypes.BrEdr, Ct);
         var info = await control.ReadControllerInfoAsync(li, Ct);
         Assert.True(info.CurrentSettings.HasFlag(MgmtSettings.Powered));
     }
