@@ -36,13 +36,19 @@ public sealed partial class ToolLowPanHwTests
     /// <summary>Frames of a pcap file (24-byte global header, 16-byte record headers; little-endian as PcapWriter writes).</summary>
     private static List<byte[]> ReadPcap(string path)
     {
-        var data = File.ReadAllBytes(path);
+        byte[] data;
+        using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)) // the capture may still be writing
+        {
+            data = new byte[f.Length];
+            f.ReadExactly(data);
+        }
         Assert.Equal(0xa1b2c3d4u, BinaryPrimitives.ReadUInt32LittleEndian(data));
         Assert.Equal(230u, BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(20))); // LINKTYPE_IEEE802_15_4_NOFCS
         var frames = new List<byte[]>();
         for (int pos = 24; pos + 16 <= data.Length;)
         {
             int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos + 8));
+            if (pos + 16 + length > data.Length) break; // a record still being written
             frames.Add(data.AsSpan(pos + 16, length).ToArray());
             pos += 16 + length;
         }
@@ -63,7 +69,14 @@ public sealed partial class ToolLowPanHwTests
             capture.WaitForError("capturing wpan0");
             SendFromKernel(small);
             SendFromKernel(big);
-            Thread.Sleep(2000); // frames cross the hwsim medium at once; leave the capture time to write them
+            // The capture flushes every frame: wait until the small datagram's frame and the big one's last fragment
+            // (NOFCS frames end with the payload's last bytes) are in the file.
+            bool written = LabProcess.WaitUntil(() =>
+            {
+                var f = ReadPcap(pcap);
+                return f.Any(x => x.AsSpan().EndsWith(small)) && f.Any(x => x.AsSpan().EndsWith(big.AsSpan(big.Length - 16)));
+            }, TimeSpan.FromSeconds(30));
+            Assert.True(written, $"the capture did not record both datagrams within 30 s ({ReadPcap(pcap).Count} frames)");
             capture.Interrupt();
             Assert.Equal(0, capture.WaitForExit());
             Assert.Contains(capture.Error, l => l.EndsWith($"frames written to {pcap}", StringComparison.Ordinal));
