@@ -17,6 +17,7 @@ public sealed class LlcpSnifferHwTests
 {
     private const string EchoService = "urn:nfc:xsn:shortrange.test:sniff-echo";
     private const string DgramService = "urn:nfc:xsn:shortrange.test:sniff-dgram";
+    private const string LocalDgramService = "urn:nfc:xsn:shortrange.test:sniff-local";
     private const int NFC_RAW_HEADER_SIZE = 2, NFC_DIRECTION_RX = 0, NFC_DIRECTION_TX = 1, RAW_PAYLOAD_LLCP = 0;
 
     private sealed record Captured(bool Tx, byte[] Pdu);
@@ -45,11 +46,13 @@ public sealed class LlcpSnifferHwTests
 
         using var listener = LlcpListener.Listen(lab.Peer.Index, EchoService);
         using var onPeer = LlcpDatagramSocket.Bind(lab.Peer.Index, DgramService);
-        using var onLocal = LlcpDatagramSocket.Bind(lab.Local.Index, "urn:nfc:xsn:shortrange.test:sniff-local");
+        using var onLocal = LlcpDatagramSocket.Bind(lab.Local.Index, LocalDgramService);
         await lab.LinkUpAsync(ct);
 
         byte? peerSap = await lab.Client.LookupServiceAsync(lab.Local.Index, DgramService, NfcLab.Wait, ct);
         Assert.NotNull(peerSap);
+        // Our sending socket's name gets its SAP when the peer looks it up (the kernel assigns SAPs to names on SDREQ).
+        Assert.NotNull(await lab.Client.LookupServiceAsync(lab.Peer.Index, LocalDgramService, NfcLab.Wait, ct));
         var datagram = new byte[] { 0xD6, 0x01, 0x02, 0x03 };
         var got = onPeer.ReceiveFromAsync(ct).AsTask();
         await onLocal.SendToAsync(peerSap.Value, datagram, ct);
