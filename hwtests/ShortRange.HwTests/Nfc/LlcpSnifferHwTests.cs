@@ -61,19 +61,23 @@ public sealed class LlcpSnifferHwTests
         var message = "sniffed by the kernel's LLCP raw socket"u8.ToArray();
         var accept = listener.AcceptAsync(ct);
         byte clientSap;
+        LlcpConnection server;
         using (var c = await LlcpConnection.ConnectAsync(lab.Local.Index, lab.Target!.Index, EchoService, NfcLab.Wait, ct))
         {
             clientSap = c.LocalAddress.Ssap;
-            using var s = await accept.WaitAsync(NfcLab.Wait, ct);
+            server = await accept.WaitAsync(NfcLab.Wait, ct);
             await c.SendAsync(message, ct);
             var buf = new byte[message.Length];
             int n = 0;
-            while (n < buf.Length) n += await s.ReceiveAsync(buf.AsMemory(n), ct).AsTask().WaitAsync(NfcLab.Wait, ct);
-            await s.SendAsync(buf, ct);
+            while (n < buf.Length) n += await server.ReceiveAsync(buf.AsMemory(n), ct).AsTask().WaitAsync(NfcLab.Wait, ct);
+            await server.SendAsync(buf, ct);
             var echo = new byte[message.Length];
             await c.ReceiveExactlyAsync(echo, ct).AsTask().WaitAsync(NfcLab.Wait, ct);
             Assert.Equal(message, echo);
         }
+        // The client closed first (DISC); the server sees end-of-stream, then closes its side.
+        using (server)
+            Assert.Equal(0, await server.ReceiveAsync(new byte[16], ct).AsTask().WaitAsync(NfcLab.Wait, ct));
 
         // The client's close sends DISC; the peer answers DM. Wait for the DM to come back through the sniffer.
         bool sawDm = await WaitAsync(() => Decoded(frames).Any(f => !f.Tx && f.Ptype == LlcpPtype.Dm && f.Dsap == clientSap), ct);
