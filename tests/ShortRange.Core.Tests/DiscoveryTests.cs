@@ -12,7 +12,8 @@ namespace ShortRange.Core.Tests;
 /// <summary>A scanner whose radio is a subject; counts starts and stops.</summary>
 internal sealed class FakeScanner(Technology technology) : IDeviceScanner
 {
-    public readonly Subject<DeviceSighting> Radio = new();
+    /// <summary>Replaceable: a subject that has errored stays errored, so a restarted radio is a new subject.</summary>
+    public Subject<DeviceSighting> Radio { get; set; } = new();
     public int Starts, Stops;
     public Technology Technology => technology;
 
@@ -121,6 +122,42 @@ public class DiscoveryTests
         Assert.IsType<AdapterGoneException>(e1);
         Assert.Same(e1, e2);
         Assert.False(discovery.IsScanning);
+        Assert.Equal(1, scanner.Starts);
+
+        // The adapter is back: a new subscription starts a new scan and sees devices again.
+        scanner.Radio = new Subject<DeviceSighting>();
+        var events = new List<DiscoveryEvent>();
+        Exception? e3 = null;
+        using var again = discovery.Discover().Subscribe(events.Add, ex => e3 = ex);
+        Assert.Equal(2, scanner.Starts);
+        Assert.True(discovery.IsScanning);
+        scanner.Radio.OnNext(Bt(7, "back"));
+        Assert.Null(e3);
+        var found = Assert.Single(events);
+        Assert.Equal(DiscoveryEventKind.Found, found.Kind);
+        Assert.Equal("back", found.Device.Name);
+    }
+
+    [Fact]
+    public void Filter_predicate_is_applied_after_the_other_conditions_and_tracks_changes()
+    {
+        var scanner = new FakeScanner(Technology.Bluetooth);
+        var events = new List<DiscoveryEvent>();
+        var seen = new List<string?>();
+        using var _ = new TechnologyDiscovery(scanner, _options)
+            .Discover(new DiscoveryFilter
+            {
+                NameContains = "sens",
+                Predicate = d => { seen.Add(d.Name); return d.Signal is > -50; },
+            }).Subscribe(events.Add);
+        scanner.Radio.OnNext(Bt(1, "Other", -40));            // fails NameContains: predicate not consulted
+        scanner.Radio.OnNext(Bt(2, "Sensor", -60));           // predicate says no
+        scanner.Radio.OnNext(Bt(2, "Sensor", -45));           // predicate says yes → Found
+        scanner.Radio.OnNext(Bt(2, "Sensor", -70));           // predicate says no → Lost
+        Assert.Equal([DiscoveryEventKind.Found, DiscoveryEventKind.Lost], events.Select(e => e.Kind));
+        Assert.All(events, e => Assert.Equal(new BluetoothDeviceAddress(2, BluetoothAddressType.LePublic), e.Device.Address));
+        Assert.DoesNotContain("Other", seen);
+        Assert.Equal(3, seen.Count);
     }
 
     [Fact]

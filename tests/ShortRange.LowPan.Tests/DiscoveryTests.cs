@@ -52,8 +52,8 @@ public sealed class DiscoveryTests : IDisposable
         Assert.Equal(5, Assert.IsType<WpanInterface>(a.Details).InterfaceIndex);
 
         var events = new List<AdapterEvent>();
+        // No wait: Subscribe takes the sysfs snapshot before it returns, so wpan1 below is new to the poller.
         using var sub = monitor.Changes.Subscribe(e => { lock (events) events.Add(e); });
-        await Task.Delay(120, TestContext.Current.CancellationToken);
         AddInterface("wpan1", 804, 6, 0x1002, "00:00:00:00:00:00:00:02");
         await WaitFor(() => events.Any(e => e.Kind == AdapterEventKind.Added && e.Adapter.Name == "wpan1"));
         SetFlags("wpan1", 0x1003);

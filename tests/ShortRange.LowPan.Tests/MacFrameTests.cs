@@ -98,17 +98,19 @@ public class MacFrameTests
         Assert.Equal((false, true), MacHeader.PanIdPresence(v, AddressingMode.None, AddressingMode.Short, false));
     }
 
+    // Expected bytes written by hand from IEEE 802.15.4-2015 §9.4: Security Control (level bits 0-2, key identifier
+    // mode bits 3-4, frame counter suppression bit 5), Frame Counter (4 octets LE), Key Identifier: mode 0 → none,
+    // mode 1 → Key Index (1), mode 2 → 4-octet Key Source + Key Index (5), mode 3 → 8-octet Key Source + Key Index (9).
     [Theory]
-    [InlineData(0, 0, 0)]
-    [InlineData(5, 1, 3)]
-    [InlineData(6, 2, 7)]
-    [InlineData(7, 3, 9)]
-    public void Auxiliary_security_header_round_trips(int level, int keyIdMode, int expectedKeyIdLength)
+    [InlineData(0, 0, 0, "00 EF BE AD DE")]
+    [InlineData(5, 1, 1, "0D EF BE AD DE 09")]
+    [InlineData(6, 2, 5, "16 EF BE AD DE 04 03 02 01 09")]
+    [InlineData(7, 3, 9, "1F EF BE AD DE 08 07 06 05 04 03 02 01 09")]
+    public void Auxiliary_security_header_matches_the_spec_layout(int level, int keyIdMode, int expectedKeyIdLength, string expectedHex)
     {
         var aux = new AuxiliarySecurityHeader((SecurityLevel)level, (KeyIdMode)keyIdMode, 0xDEADBEEF,
             KeySource: keyIdMode == 2 ? 0x01020304UL : keyIdMode == 3 ? 0x0102030405060708UL : 0, KeyIndex: (byte)(keyIdMode == 0 ? 0 : 9));
-        Assert.Equal(1 + 4 + (keyIdMode switch { 0 => 0, 1 => 1, 2 => 5, _ => 9 }), aux.Length);
-        Assert.True(expectedKeyIdLength >= 0);
+        Assert.Equal(1 + 4 + expectedKeyIdLength, aux.Length);
         var header = new MacHeader
         {
             FrameType = MacFrameType.Data, Version = MacFrameVersion.Ieee2006, PanIdCompression = true, DestinationPanId = 1,
@@ -117,11 +119,32 @@ public class MacFrameTests
         var buf = new byte[80];
         var payloadAndMic = new byte[10 + aux.MicLength];
         int n = MacFrame.Write(header, payloadAndMic, buf);
+        // FCF (2) + sequence (1) + dest PAN (2) + dest short (2) + src short (2) = 9 octets before the aux header.
+        Assert.Equal(Convert.FromHexString(expectedHex.Replace(" ", "")), buf.AsSpan(9, aux.Length).ToArray());
+        Assert.Equal(0x08, buf[0] & 0x08); // Security Enabled, FCF bit 3
         var f = MacFrame.Parse(buf.AsSpan(0, n));
         Assert.Equal(aux, f.Header.Security);
         Assert.Equal(10, f.Payload.Length);
         Assert.Equal(aux.MicLength, f.Mic.Length);
+        // §9.4.2.2 Table 9-6: MIC-32/64/128 for levels 1-3 and 5-7.
         Assert.Equal(new[] { 0, 4, 8, 16, 0, 4, 8, 16 }[level], aux.MicLength);
+    }
+
+    [Fact]
+    public void Auxiliary_security_header_with_suppressed_frame_counter_has_no_counter_octets()
+    {
+        // 2015 frame, level 5, key id mode 1, Frame Counter Suppression (bit 5) → control 0x2D, then the key index only.
+        var aux = new AuxiliarySecurityHeader(SecurityLevel.EncMic32, KeyIdMode.Index, 0, KeyIndex: 7, FrameCounterSuppressed: true);
+        Assert.Equal(2, aux.Length);
+        var header = new MacHeader
+        {
+            FrameType = MacFrameType.Data, Version = MacFrameVersion.Ieee2015, PanIdCompression = true, DestinationPanId = 1,
+            Destination = MacAddress.FromShort(1), Source = MacAddress.FromShort(2), Security = aux,
+        };
+        var buf = new byte[40];
+        int n = MacFrame.Write(header, new byte[4], buf);
+        Assert.Equal(new byte[] { 0x2D, 0x07 }, buf.AsSpan(9, 2).ToArray());
+        Assert.Equal(aux, MacFrame.Parse(buf.AsSpan(0, n)).Header.Security);
     }
 
     [Fact]

@@ -40,13 +40,13 @@ public class L2capThroughputHwTests
             ushort l2Psm = (ushort)(4099 + 2 * round), sdkPsm = (ushort)(0x1401 + 2 * round);
             if (round % 2 == 0)
             {
-                l2testRates.Add(await L2testSendsAsync(l2test, peer, l2Psm, count, expected, rx));
+                l2testRates.Add(await L2testSendsAsync(l2test, local, peer, l2Psm, count, expected, rx));
                 sdkRates.Add(await SdkSendsAsync(local, peer, sdkPsm, count, expected, rx));
             }
             else
             {
                 sdkRates.Add(await SdkSendsAsync(local, peer, sdkPsm, count, expected, rx));
-                l2testRates.Add(await L2testSendsAsync(l2test, peer, l2Psm, count, expected, rx));
+                l2testRates.Add(await L2testSendsAsync(l2test, local, peer, l2Psm, count, expected, rx));
             }
         }
         double best = l2testRates.Max(), ours = sdkRates.Max();
@@ -61,11 +61,11 @@ public class L2capThroughputHwTests
     /// close cannot overtake queued data, then closes first; the receiver closes on that disconnect (the safe order, see
     /// L2capLab.ConnectPairAsync).
     /// </summary>
-    private static async Task<double> L2testSendsAsync(string l2test, ulong peer, ushort psm, int count, long expected, L2capOptions rx)
+    private static async Task<double> L2testSendsAsync(string l2test, ulong local, ulong peer, ushort psm, int count, long expected, L2capOptions rx)
     {
         using var listener = L2capChannel.Listen(new L2capSocketAddress(psm, peer), rx);
         var receiver = ReceiveAllAsync(listener, expected, ack: false);
-        using var sender = StartL2test(l2test, ["-s", "-P", psm.ToString(CultureInfo.InvariantCulture), "-i", "hci0",
+        using var sender = StartL2test(l2test, ["-s", "-P", psm.ToString(CultureInfo.InvariantCulture), "-i", Format(local), // the same local controller our sender binds
             "-b", SduSize.ToString(CultureInfo.InvariantCulture), "-N", count.ToString(CultureInfo.InvariantCulture), "-g", "3000", Format(peer)]);
         var stderr = sender.StandardError.ReadToEndAsync(Ct);
         try

@@ -1,12 +1,16 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using ShortRange.Adapters;
 using ShortRange.Bluetooth;
 using ShortRange.Bluetooth.Advertising;
 using ShortRange.Bluetooth.Discovery;
+using ShortRange.Bluetooth.Hci;
 using ShortRange.Bluetooth.Mgmt;
+using ShortRange.Bluetooth.Monitor;
 using ShortRange.Devices;
 using ShortRange.HwTests.Infrastructure;
+using ShortRange.Linux.Sockets;
 
 namespace ShortRange.HwTests.Bluetooth;
 
@@ -49,7 +53,7 @@ public class MgmtHwTests
     [Fact]
     public async Task Adapter_monitor_reports_added_then_removed_for_a_new_btvirt()
     {
-        LabRequire.BluetoothAdapter();
+        var local = LabRequire.BluetoothAdapter();
         LabRequire.Root();
         LabRequire.InLab();
         string btvirt = LabRequire.Tool("btvirt");
@@ -57,13 +61,29 @@ public class MgmtHwTests
         var events = new List<AdapterEvent>();
         var added = new TaskCompletionSource<AdapterEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         var removed = new TaskCompletionSource<AdapterEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ushort li = IndexOf(local);
         using var sub = monitor.Changes.Subscribe(e =>
         {
             lock (events) events.Add(e);
+            if (e.Kind == AdapterEventKind.Changed && e.Adapter.Name == local) ready.TrySetResult();
             if (e.Kind == AdapterEventKind.Added) added.TrySetResult(e);
             if (e.Kind == AdapterEventKind.Removed && added.Task.IsCompleted && e.Adapter.Name == added.Task.Result.Adapter.Name) removed.TrySetResult(e);
         });
-        await Task.Delay(1000, Ct);
+        // Ready = the monitor's socket receives events: flip Bondable on hci0 (New Settings reaches every other mgmt
+        // socket) until its Changed event arrives, then put it back.
+        await using (var control = new MgmtClient(MgmtSocketTransport.Open()))
+        {
+            bool bondable = (await control.ReadControllerInfoAsync(li, Ct)).CurrentSettings.HasFlag(MgmtSettings.Bondable);
+            var deadline = Stopwatch.StartNew();
+            while (!ready.Task.IsCompleted)
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the adapter monitor saw no New Settings within 30 s");
+                await control.SetBondableAsync(li, !bondable, Ct);
+                await control.SetBondableAsync(li, bondable, Ct);
+                await Task.WhenAny(ready.Task, Task.Delay(500, Ct));
+            }
+        }
         using var proc = Process.Start(new ProcessStartInfo(btvirt, "-l1") { RedirectStandardOutput = true, RedirectStandardError = true })!;
         try
         {
@@ -109,20 +129,102 @@ public class MgmtHwTests
         Assert.Equal(local, sighting.Adapter);
         Assert.IsType<BluetoothDeviceDetails>(sighting.Details);
 
-        var stopped = new TaskCompletionSource<DiscoveringEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The controller's side of it, from the kernel's HCI monitor: every HCI command sent to hci0 from here on.
+        using var monitorSocket = NativeSocket.Create(LinuxAddressFamily.AF_BLUETOOTH, SocketType.Raw, BluetoothSocketConstants.BTPROTO_HCI);
+        monitorSocket.Bind(new HciSocketAddress(BluetoothSocketConstants.HCI_DEV_NONE, BluetoothSocketConstants.HCI_CHANNEL_MONITOR));
+        var commands = new List<(ushort Opcode, byte[] Parameters, TimeSpan At)>();
+        var clock = Stopwatch.StartNew();
+        using var stopMonitor = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var monitoring = Task.Run(async () =>
+        {
+            var buf = new byte[MonitorPacket.HeaderSize + ushort.MaxValue];
+            try
+            {
+                while (true)
+                {
+                    int n = await monitorSocket.Socket.ReceiveAsync(buf, SocketFlags.None, stopMonitor.Token);
+                    var m = MonitorPacket.Decode(buf.AsSpan(0, n));
+                    if (m.Opcode != MonitorPacket.HCI_MON_COMMAND_PKT || m.Index != li || m.Payload.Length < 3) continue;
+                    var c = HciCommandPacket.Decode(m.Payload.Span);
+                    lock (commands) commands.Add((c.Opcode, c.Parameters.ToArray(), clock.Elapsed));
+                }
+            }
+            catch (OperationCanceledException) when (stopMonitor.IsCancellationRequested) { }
+        }, Ct);
+
+        var stopped = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = control.Events.Subscribe(p =>
         {
             if (p.Code == MgmtEventCode.MGMT_EV_DISCOVERING && p.Index == li)
             {
                 var d = MgmtEvents.Discovering(p.Parameters.Span);
-                if (!d.Discovering) stopped.TrySetResult(d);
+                if (!d.Discovering) stopped.TrySetResult(clock.Elapsed);
             }
         });
         sub.Dispose();
-        await stopped.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
-        // And it stays stopped: no restart after disposal.
-        await Task.Delay(2000, Ct);
-        var info = await control.ReadControllerInfoAsync(li, Ct);
-        Assert.True(info.CurrentSettings.HasFlag(MgmtSettings.Powered));
+        var stoppedAt = await stopped.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+
+        // Stopped at the controller: the scanner's Stop Discovery became an HCI Inquiry Cancel (0x0402) or, when the round
+        // was resolving names, a Remote Name Request Cancel (0x041a) (Core Vol 4 Part E §7.1.2, §7.1.20).
+        Assert.True(LabProcess.WaitUntil(() => { lock (commands) return commands.Any(c => c.Opcode is 0x0402 or 0x041A); }, TimeSpan.FromSeconds(15)),
+            "no Inquiry Cancel / Remote Name Request Cancel reached hci0");
+        // And nothing starts a new inquiry or scan: a scanner that restarted rounds after disposal would send HCI_Inquiry
+        // within a command round trip of the Discovering-off event. The wait ends early, as a failure, if one appears.
+        static bool StartsScanning((ushort Opcode, byte[] Parameters, TimeSpan At) c) =>
+            c.Opcode is 0x0401 or 0x0403 // HCI_Inquiry, HCI_Periodic_Inquiry_Mode
+            || (c.Opcode is 0x200C or 0x2042 && c.Parameters.Length > 0 && c.Parameters[0] == 1); // LE (Extended) Scan Enable on
+        bool restarted = LabProcess.WaitUntil(() => { lock (commands) return commands.Any(c => c.At > stoppedAt && StartsScanning(c)); }, TimeSpan.FromSeconds(5));
+        await stopMonitor.CancelAsync();
+        await monitoring.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        lock (commands)
+            TestContext.Current.SendDiagnosticMessage("hci0 commands from the disposal on: " + string.Join(", ", commands.Select(c => $"0x{c.Opcode:x4}@{c.At.TotalMilliseconds:F0}ms")));
+        Assert.False(restarted, "an inquiry or scan started on hci0 after the scan was disposed");
+        // Nothing more is asked of hci0 here: btvirt's emulator (BlueZ emulator/btdev.c) has crashed shortly after a
+        // cancelled mgmt inquiry in 3 of 3 lab runs (general protection fault); the lab restarts it for the next test.
+    }
+
+    /// <summary>
+    /// Discovery is narrowed to the transports the controller has enabled: with LE switched off, the default scan (all
+    /// transports asked) runs as BR/EDR discovery — the kernel's Discovering event says so — instead of being rejected.
+    /// </summary>
+    [Fact]
+    public async Task Default_scan_on_a_controller_without_le_discovers_br_edr_only()
+    {
+        var local = LabRequire.BluetoothAdapter();
+        LabRequire.Root();
+        ushort li = IndexOf(local);
+        await using var control = new MgmtClient(MgmtSocketTransport.Open());
+        var before = (await control.ReadControllerInfoAsync(li, Ct)).CurrentSettings;
+        Assert.True(before.HasFlag(MgmtSettings.BrEdr), $"{local} has BR/EDR off: {before}");
+        try
+        {
+            if (!before.HasFlag(MgmtSettings.Powered)) await control.SetPoweredAsync(li, true, Ct);
+            var now = await control.SetLowEnergyAsync(li, false, Ct);
+            Assert.False(now.HasFlag(MgmtSettings.LowEnergy));
+            var on = new TaskCompletionSource<DiscoveringEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var off = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var watch = control.Events.Subscribe(p =>
+            {
+                if (p.Code != MgmtEventCode.MGMT_EV_DISCOVERING || p.Index != li) return;
+                var d = MgmtEvents.Discovering(p.Parameters.Span);
+                if (d.Discovering) on.TrySetResult(d);
+                else if (on.Task.IsCompleted) off.TrySetResult();
+            });
+            var scanner = new BluetoothScanner(Options.Create(new BluetoothOptions { Adapter = local })); // DiscoveryTypes: All
+            Exception? error = null;
+            using (scanner.Scan().Subscribe(_ => { }, ex => error = ex))
+            {
+                var started = await on.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+                Assert.Null(error);
+                Assert.Equal(DiscoveryAddressTypes.BrEdr, started.AddressTypes);
+            }
+            await off.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+        }
+        finally
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            if (before.HasFlag(MgmtSettings.LowEnergy)) await control.SetLowEnergyAsync(li, true, cts.Token);
+            if (!before.HasFlag(MgmtSettings.Powered)) await control.SetPoweredAsync(li, false, cts.Token);
+        }
     }
 }

@@ -25,8 +25,9 @@ public class WpanAdapterHwTests
 
         var before = adapters.Select(a => a.Name).ToHashSet();
         var events = new List<AdapterEvent>();
+        // No wait needed: subscribing opens the rtnetlink socket and joins RTNLGRP_LINK before it returns
+        // (NetlinkSocket.Subscribe sets NETLINK_ADD_MEMBERSHIP synchronously), so the next link change is queued for us.
         using var sub = monitor.Changes.Subscribe(e => { lock (events) events.Add(e); });
-        await Task.Delay(500, TestContext.Current.CancellationToken);
         WpanLab.Run("wpan-hwsim add");
         var added = await WaitForEvent(events, e => e.Kind == AdapterEventKind.Added && !before.Contains(e.Adapter.Name));
         string name = added.Adapter.Name;

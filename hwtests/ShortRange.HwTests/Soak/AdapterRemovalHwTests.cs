@@ -14,9 +14,9 @@ namespace ShortRange.HwTests.Soak;
 
 /// <summary>
 /// Issue 9, "removing an adapter never hangs": a second btvirt (two extra controllers, so hci0/hci1 of the other tests
-/// are untouched) runs a scan and an L2CAP connection; killing it must end both promptly — the scan with a typed OnError
-/// (<see cref="AdapterGoneException"/>), the connection's
-/// pending receives with end-of-stream or an error — and leave no fd.
+/// are untouched) runs a scan and an L2CAP transfer in progress (the client sending as fast as it can, the server
+/// reading, bytes seen flowing before the removal); killing it must end both promptly — the scan with a typed OnError
+/// (<see cref="AdapterGoneException"/>), the sender and the receiver with end-of-stream or an error — and leave no fd.
 /// </summary>
 public class AdapterRemovalHwTests
 {
@@ -60,14 +60,32 @@ public class AdapterRemovalHwTests
             using var scan = scanner.Scan().Subscribe(_ => { }, e => scanEnded.TrySetResult(e), () => scanEnded.TrySetResult(new InvalidOperationException("completed")));
             await discovering.Task.WaitAsync(Bounded, Ct);
 
-            // An open L2CAP connection a → b with a receive pending on each side.
+            // An L2CAP transfer a → b in progress: the client sends 600-byte SDUs back to back, the server reads them.
             const ushort Psm = 0x1203;
             using var listener = L2capSockets.Listen(new L2capSocketAddress(Psm, b.Address));
             var accept = listener.AcceptAsync(Ct);
             using var client = await L2capSockets.ConnectAsync(new L2capSocketAddress(0, a.Address), new L2capSocketAddress(Psm, b.Address), timeout: Bounded, ct: Ct);
             using var server = await accept.WaitAsync(Bounded, Ct);
-            var clientReceive = client.ReceiveAsync(new byte[64], SocketFlags.None, Ct).AsTask();
-            var serverReceive = server.ReceiveAsync(new byte[64], SocketFlags.None, Ct).AsTask();
+            long received = 0;
+            var serverReceive = Task.Run(async () =>
+            {
+                var buf = new byte[1024];
+                while (true)
+                {
+                    int n = await server.ReceiveAsync(buf, SocketFlags.None, Ct);
+                    if (n == 0) return 0;
+                    Interlocked.Add(ref received, n);
+                }
+            }, Ct);
+            var clientSend = Task.Run<int>(async () =>
+            {
+                var sdu = new byte[600];
+                while (true) await client.SendAsync(sdu, SocketFlags.None, Ct);
+            }, Ct);
+            Assert.True(LabProcess.WaitUntil(() => Interlocked.Read(ref received) >= 64 * 1024 || serverReceive.IsCompleted || clientSend.IsCompleted, Bounded),
+                $"no transfer: {Interlocked.Read(ref received)} bytes within {Bounded.TotalSeconds} s");
+            Assert.False(clientSend.IsCompleted || serverReceive.IsCompleted, $"the transfer ended before the removal: {clientSend.Exception ?? serverReceive.Exception}");
+            long before = Interlocked.Read(ref received);
 
             var removed = Stopwatch.StartNew();
             proc.Kill();
@@ -76,10 +94,10 @@ public class AdapterRemovalHwTests
             // Index Removed, or a discovery restart meeting the vanished index, both end the scan as AdapterGoneException.
             var error = await scanEnded.Task.WaitAsync(Bounded, Ct);
             Assert.True(error is AdapterGoneException, error.ToString());
-            await EndsAsync(clientReceive, "client receive");
-            await EndsAsync(serverReceive, "server receive");
+            await EndsAsync(clientSend, "client send loop");
+            await EndsAsync(serverReceive, "server receive loop");
             TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"SOAK adapter removal: scan OnError({error.GetType().Name}: {error.Message}) and both L2CAP receives ended {removed.Elapsed.TotalMilliseconds:F0} ms after btvirt was killed"));
+                $"SOAK adapter removal: {before} bytes transferred before the kill; scan OnError({error.GetType().Name}: {error.Message}); sender and receiver ended {removed.Elapsed.TotalMilliseconds:F0} ms after btvirt was killed"));
         }
         finally
         {
@@ -93,12 +111,12 @@ public class AdapterRemovalHwTests
         }
     }
 
-    /// <summary>A pending receive must finish (0 bytes = the link went down, or a socket error) within the bound.</summary>
-    private static async Task EndsAsync(Task<int> receive, string what)
+    /// <summary>A loop must finish (the receiver with 0 bytes = the link went down, or either with a socket error) within the bound.</summary>
+    private static async Task EndsAsync(Task<int> loop, string what)
     {
         try
         {
-            int n = await receive.WaitAsync(Bounded, Ct);
+            int n = await loop.WaitAsync(Bounded, Ct);
             Assert.Equal(0, n);
         }
         catch (TimeoutException)

@@ -36,17 +36,34 @@ public sealed partial class ToolLowPanHwTests
     /// <summary>Frames of a pcap file (24-byte global header, 16-byte record headers; little-endian as PcapWriter writes).</summary>
     private static List<byte[]> ReadPcap(string path)
     {
-        var data = File.ReadAllBytes(path);
+        byte[] data;
+        using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)) // the capture may still be writing
+        {
+            data = new byte[f.Length];
+            f.ReadExactly(data);
+        }
         Assert.Equal(0xa1b2c3d4u, BinaryPrimitives.ReadUInt32LittleEndian(data));
         Assert.Equal(230u, BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(20))); // LINKTYPE_IEEE802_15_4_NOFCS
         var frames = new List<byte[]>();
         for (int pos = 24; pos + 16 <= data.Length;)
         {
             int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos + 8));
+            if (pos + 16 + length > data.Length) break; // a record still being written
             frames.Add(data.AsSpan(pos + 16, length).ToArray());
             pos += 16 + length;
         }
         return frames;
+    }
+
+    /// <summary>
+    /// A FRAGN (RFC 4944 §5.3: dispatch 11100, datagram_size 11 bits, tag, offset in 8-octet units) whose data reaches the
+    /// end of a datagram of <paramref name="datagramSize"/> octets.
+    /// </summary>
+    private static bool IsLastFragment(byte[] frame, int datagramSize)
+    {
+        if (!ShortRange.LowPan.Ieee802154.MacFrame.TryParse(frame, out var mac, out _)) return false;
+        var p = mac.Payload;
+        return p.Length > 5 && (p[0] & 0xF8) == 0xE0 && (((p[0] & 0x07) << 8) | p[1]) == datagramSize && p[4] * 8 + p.Length - 5 >= datagramSize;
     }
 
     [Fact]
@@ -63,7 +80,14 @@ public sealed partial class ToolLowPanHwTests
             capture.WaitForError("capturing wpan0");
             SendFromKernel(small);
             SendFromKernel(big);
-            Thread.Sleep(2000); // frames cross the hwsim medium at once; leave the capture time to write them
+            // The capture flushes every frame: wait until the small datagram's frame and the big one's last fragment are in
+            // the file.
+            bool written = LabProcess.WaitUntil(() =>
+            {
+                var f = ReadPcap(pcap);
+                return f.Any(x => x.AsSpan().IndexOf(small) >= 0) && f.Any(x => IsLastFragment(x, 40 + 8 + big.Length));
+            }, TimeSpan.FromSeconds(30));
+            Assert.True(written, "the capture did not record both datagrams within 30 s: " + string.Join(" ", ReadPcap(pcap).Select(Convert.ToHexStringLower)));
             capture.Interrupt();
             Assert.Equal(0, capture.WaitForExit());
             Assert.Contains(capture.Error, l => l.EndsWith($"frames written to {pcap}", StringComparison.Ordinal));

@@ -35,18 +35,36 @@ public sealed partial class MonitorCapture
             {
                 int n = await s.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
                 if (n == 0) break;
-                MonitorPacket p;
-                try { p = MonitorPacket.Decode(buffer.AsSpan(0, n)); }
-                catch (BluetoothException ex)
-                {
-                    Dropped++;
-                    LogDropped(_logger, ex.Message);
-                    continue;
-                }
-                writer.Write(p, DateTimeOffset.UtcNow, (uint)Math.Min(Dropped, uint.MaxValue));
+                Append(writer, buffer.AsSpan(0, n));
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // What the kernel queued before the stop belongs to the capture (a command that completed before the caller
+            // cancelled is already on the socket): drain it without waiting.
+            s.Blocking = false;
+            while (true)
+            {
+                int n;
+                try { n = s.Receive(buffer, SocketFlags.None); }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock) { break; }
+                if (n == 0) break;
+                Append(writer, buffer.AsSpan(0, n));
+            }
+        }
+    }
+
+    private void Append(BtSnoopWriter writer, ReadOnlySpan<byte> frame)
+    {
+        MonitorPacket p;
+        try { p = MonitorPacket.Decode(frame); }
+        catch (BluetoothException ex)
+        {
+            Dropped++;
+            LogDropped(_logger, ex.Message);
+            return;
+        }
+        writer.Write(p, DateTimeOffset.UtcNow, (uint)Math.Min(Dropped, uint.MaxValue));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped malformed monitor frame: {Reason}")]

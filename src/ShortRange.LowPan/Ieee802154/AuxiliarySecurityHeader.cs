@@ -5,7 +5,9 @@ namespace ShortRange.LowPan.Ieee802154;
 
 /// <summary>
 /// The Auxiliary Security Header, IEEE 802.15.4-2015 §9.4 (present when the Security Enabled bit is set).
-/// Parsed and written only; this stack does not encrypt or authenticate frames.
+/// Parsed and written only; this stack does not encrypt or authenticate frames. <see cref="KeySource"/> holds the Key
+/// Source octets (4 or 8, an octet string in §9.4.4.1) read least significant octet first like the other MHR fields;
+/// Wireshark shows the same octets as a big-endian number.
 /// </summary>
 public readonly record struct AuxiliarySecurityHeader(
     SecurityLevel Level,

@@ -111,45 +111,70 @@ public class MgmtCodecTests
         Assert.False(ev.Discovering);
     }
 
+    // The key vectors below are written by hand from BlueZ doc/mgmt-api.txt (never produced by our encoder):
+    // Address is the bdaddr little-endian (6) + Address_Type (1: 0 BR/EDR, 1 LE public, 2 LE random).
+    private static readonly byte[] KeyBytes = [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F];
+
     [Fact]
-    public void Link_key_event_and_load_command_share_the_25_byte_layout()
+    public void Link_key_event_and_load_command_match_the_mgmt_api_layout()
     {
-        var key = Enumerable.Range(0x10, 16).Select(i => (byte)i).ToArray();
+        // Load Link Keys: Debug_Keys (1), Key_Count (2), then per key Address (6), Address_Type (1), Key_Type (1),
+        // Value (16), PIN_Length (1).
+        byte[] record = [0xFF, 0xEE, 0xDD, 0xCC, 0xBB, 0xAA, 0x00, 0x04, .. KeyBytes, 0x00];
         var addr = new BluetoothDeviceAddress(0xAABBCCDDEEFF, BluetoothAddressType.BrEdr);
-        var load = MgmtCommands.LoadLinkKeys([new LinkKey(addr, 0x04, key, 0)]);
-        Assert.Equal(3 + 25, load.Length);
-        Assert.Equal(new byte[] { 0x00, 0x01, 0x00, 0xFF, 0xEE, 0xDD, 0xCC, 0xBB, 0xAA, 0x00, 0x04 }, load[..11]);
-        // New Link Key = Store_Hint + the same key record.
-        var ev = MgmtEvents.NewLinkKey([0x01, .. load.AsSpan(3)]);
+        Assert.Equal([0x00, 0x01, 0x00, .. record], MgmtCommands.LoadLinkKeys([new LinkKey(addr, 0x04, KeyBytes, 0)]));
+        // New Link Key Event: Store_Hint (1), then the same 25-octet key.
+        var ev = MgmtEvents.NewLinkKey([0x01, .. record]);
         Assert.True(ev.StoreHint);
         Assert.Equal(addr, ev.Key.Address);
         Assert.Equal(0x04, ev.Key.KeyType);
-        Assert.Equal(key, ev.Key.Value);
+        Assert.Equal(KeyBytes, ev.Key.Value);
+        Assert.Equal(0, ev.Key.PinLength);
     }
 
     [Fact]
-    public void Ltk_round_trips_through_load_and_event_layouts()
+    public void Ltk_load_command_and_event_match_the_mgmt_api_layout()
     {
+        // Load Long Term Keys: Key_Count (2), then per key Address (6), Address_Type (1), Key_Type (1), Master (1),
+        // Encryption_Size (1), Encryption_Diversifier (2), Random_Number (8), Value (16) = 36 octets.
+        byte[] record =
+        [
+            0x56, 0x34, 0x12, 0xEE, 0xFF, 0xC0, 0x02, // C0:FF:EE:12:34:56, LE random
+            0x01,                                     // Key_Type 1: authenticated legacy key
+            0x01,                                     // Master
+            0x10,                                     // Encryption_Size 16
+            0xEF, 0xBE,                               // EDIV 0xBEEF
+            0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, // Rand 0x0102030405060708
+            .. KeyBytes,
+        ];
         var addr = new BluetoothDeviceAddress(0xC0FFEE123456, BluetoothAddressType.LeRandom);
-        var ltk = new LongTermKey(addr, 0x01, true, 16, 0xBEEF, 0x0102030405060708, new byte[16]);
-        var load = MgmtCommands.LoadLongTermKeys([ltk]);
-        Assert.Equal(2 + 36, load.Length);
-        var ev = MgmtEvents.NewLongTermKey([0x00, .. load.AsSpan(2)]);
+        var ltk = new LongTermKey(addr, 0x01, true, 16, 0xBEEF, 0x0102030405060708, KeyBytes);
+        Assert.Equal([0x01, 0x00, .. record], MgmtCommands.LoadLongTermKeys([ltk]));
+        // New Long Term Key Event: Store_Hint (1), then the same 36-octet key.
+        var ev = MgmtEvents.NewLongTermKey([0x00, .. record]);
         Assert.False(ev.StoreHint);
-        Assert.Equal(ltk with { Value = ev.Key.Value }, ev.Key);
+        Assert.Equal(addr, ev.Key.Address);
+        Assert.Equal(0x01, ev.Key.KeyType);
+        Assert.True(ev.Key.Central);
+        Assert.Equal(16, ev.Key.EncryptionSize);
+        Assert.Equal(0xBEEF, ev.Key.EncryptionDiversifier);
+        Assert.Equal(0x0102030405060708UL, ev.Key.RandomNumber);
+        Assert.Equal(KeyBytes, ev.Key.Value);
     }
 
     [Fact]
-    public void Irk_event_and_load_layouts()
+    public void Irk_load_command_and_event_match_the_mgmt_api_layout()
     {
-        var addr = new BluetoothDeviceAddress(0xC0FFEE123456, BluetoothAddressType.LeRandom);
-        var irk = new IdentityResolvingKey(addr, Enumerable.Repeat((byte)0xA5, 16).ToArray());
-        var load = MgmtCommands.LoadIdentityResolvingKeys([irk]);
-        Assert.Equal(2 + 23, load.Length);
-        var ev = MgmtEvents.NewIrk([0x01, 1, 2, 3, 4, 5, 0x46, .. load.AsSpan(2)]);
-        Assert.Equal(0x460504030201ul, ev.RandomAddress);
+        // Load Identity Resolving Keys: Key_Count (2), then per key Address (6), Address_Type (1), Value (16).
+        byte[] record = [0x56, 0x34, 0x12, 0xEE, 0xFF, 0xC0, 0x01, .. KeyBytes]; // C0:FF:EE:12:34:56, LE public identity
+        var addr = new BluetoothDeviceAddress(0xC0FFEE123456, BluetoothAddressType.LePublic);
+        Assert.Equal([0x01, 0x00, .. record], MgmtCommands.LoadIdentityResolvingKeys([new IdentityResolvingKey(addr, KeyBytes)]));
+        // New Identity Resolving Key Event: Store_Hint (1), Random_Address (6), then the 23-octet key.
+        var ev = MgmtEvents.NewIrk([0x01, 0x01, 0x02, 0x03, 0x04, 0x05, 0x46, .. record]);
+        Assert.True(ev.StoreHint);
+        Assert.Equal(0x460504030201UL, ev.RandomAddress);
         Assert.Equal(addr, ev.Key.Address);
-        Assert.Equal(irk.Value, ev.Key.Value);
+        Assert.Equal(KeyBytes, ev.Key.Value);
     }
 
     [Fact]

@@ -11,6 +11,19 @@ public sealed class PairingSessionTests : IDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly BluetoothDeviceAddress Peer = new(0x00AA01010000, BluetoothAddressType.BrEdr);
 
+    // Byte layouts written by hand from BlueZ doc/mgmt-api.txt. An mgmt Address is the bdaddr little-endian (6)
+    // followed by Address_Type (1; 0 = BR/EDR).
+    private static readonly byte[] PeerAddress = [0x00, 0x00, 0x01, 0x01, 0xAA, 0x00, 0x00];
+
+    // "New Link Key Event": Store_Hint (1), then Key = Address (6), Address_Type (1), Key_Type (1), Value (16),
+    // PIN_Length (1). Key_Type 4 = Unauthenticated Combination key from P-192.
+    private static readonly byte[] LinkKeyFields =
+    [
+        .. PeerAddress, 0x04,
+        0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10,
+        0x00,
+    ];
+
     public void Dispose()
     {
         if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
@@ -52,12 +65,10 @@ public sealed class PairingSessionTests : IDisposable
             Assert.Equal(0, session.LoadedBonds);
             k.Inject(MgmtEventCode.MGMT_EV_USER_CONFIRM_REQUEST, 0, [0x00, 0x00, 0x01, 0x01, 0xAA, 0x00, 0x00, 0x00, 0x40, 0xE2, 0x01, 0x00]);
             var reply = await NextSent(k, MgmtOpcode.MGMT_OP_USER_CONFIRM_REPLY);
-            Assert.Equal(MgmtCommands.Address(Peer), reply.Parameters.ToArray());
+            Assert.Equal(PeerAddress, reply.Parameters.ToArray()); // "User Confirmation Reply Command": Address, Address_Type
             Assert.Equal(123456u, agent.Confirmed);
-            var key = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
-            var lk = MgmtCommands.LoadLinkKeys([new LinkKey(Peer, 4, key, 0)]).AsSpan(3).ToArray();
-            k.Inject(MgmtEventCode.MGMT_EV_NEW_LINK_KEY, 0, [0x00, .. lk]); // Store_Hint 0: not stored
-            k.Inject(MgmtEventCode.MGMT_EV_NEW_LINK_KEY, 0, [0x01, .. lk]);
+            k.Inject(MgmtEventCode.MGMT_EV_NEW_LINK_KEY, 0, [0x00, .. LinkKeyFields]); // Store_Hint 0: not stored
+            k.Inject(MgmtEventCode.MGMT_EV_NEW_LINK_KEY, 0, [0x01, .. LinkKeyFields]);
             for (int i = 0; i < 100 && store.Find(0x00AA01000000, Peer) is null; i++) await Task.Delay(20, Ct);
         }
         // "Restart": a new session loads the stored key into the controller.
@@ -67,8 +78,8 @@ public sealed class PairingSessionTests : IDisposable
         await session2.StartAsync(Ct);
         Assert.Equal(1, session2.LoadedBonds);
         var load = await NextSent(k2, MgmtOpcode.MGMT_OP_LOAD_LINK_KEYS);
-        Assert.Equal(3 + 25, load.Parameters.Length);
-        Assert.Equal(Enumerable.Range(1, 16).Select(i => (byte)i), load.Parameters.Span.Slice(3 + 8, 16).ToArray());
+        // "Load Link Keys Command": Debug_Keys (1) = 0, Key_Count (2, LE) = 1, then the key exactly as the event carried it.
+        Assert.Equal([0x00, 0x01, 0x00, .. LinkKeyFields], load.Parameters.ToArray());
     }
 
     [Fact]
@@ -78,10 +89,11 @@ public sealed class PairingSessionTests : IDisposable
         await using var client = new MgmtClient(k);
         await using var session = new PairingSession(client, 0, new Agent());
         await session.StartAsync(Ct);
-        k.Inject(MgmtEventCode.MGMT_EV_USER_PASSKEY_REQUEST, 0, MgmtCommands.Address(Peer));
+        k.Inject(MgmtEventCode.MGMT_EV_USER_PASSKEY_REQUEST, 0, PeerAddress);
         var reply = await NextSent(k, MgmtOpcode.MGMT_OP_USER_PASSKEY_REPLY);
-        Assert.Equal(MgmtCommands.UserPasskeyReply(Peer, 123456), reply.Parameters.ToArray());
-        k.Inject(MgmtEventCode.MGMT_EV_PIN_CODE_REQUEST, 0, [.. MgmtCommands.Address(Peer), 0]);
+        // "User Passkey Reply Command": Address, Address_Type, Passkey (4, LE): 123456 = 0x0001E240.
+        Assert.Equal([.. PeerAddress, 0x40, 0xE2, 0x01, 0x00], reply.Parameters.ToArray());
+        k.Inject(MgmtEventCode.MGMT_EV_PIN_CODE_REQUEST, 0, [.. PeerAddress, 0]); // Address, Address_Type, Secure
         await NextSent(k, MgmtOpcode.MGMT_OP_PIN_CODE_NEG_REPLY);
     }
 }

@@ -33,6 +33,8 @@ public class SockaddrLayoutTests
           P("BTPROTO_HCI", BTPROTO_HCI); P("BTPROTO_L2CAP", BTPROTO_L2CAP); P("BTPROTO_BNEP", BTPROTO_BNEP); P("SOL_BLUETOOTH", SOL_BLUETOOTH);
           P("HCI_CHANNEL_CONTROL", HCI_CHANNEL_CONTROL); P("HCI_DEV_NONE", HCI_DEV_NONE); P("NFC_SOCKPROTO_LLCP", NFC_SOCKPROTO_LLCP); P("NFC_SOCKPROTO_RAW", NFC_SOCKPROTO_RAW);
           P("SOL_NFC", SOL_NFC); P("BT_SECURITY", BT_SECURITY); P("BT_RCVMTU", BT_RCVMTU);
+          P("BT_SECURITY_SDP", BT_SECURITY_SDP); P("BT_SECURITY_LOW", BT_SECURITY_LOW); P("BT_SECURITY_MEDIUM", BT_SECURITY_MEDIUM);
+          P("BT_SECURITY_HIGH", BT_SECURITY_HIGH); P("BT_SECURITY_FIPS", BT_SECURITY_FIPS); P("bt_security.size", sizeof(struct bt_security));
           return 0;
         }
         """;
@@ -174,5 +176,16 @@ public class SockaddrLayoutTests
         Same("SOL_NFC", NfcSocketConstants.SOL_NFC);
         Same("BT_SECURITY", BluetoothSocketConstants.BT_SECURITY);
         Same("BT_RCVMTU", BluetoothSocketConstants.BT_RCVMTU);
+    }
+
+    [Fact]
+    public void Bt_security_levels_match_the_header()
+    {
+        Same("BT_SECURITY_SDP", BluetoothSocketConstants.BT_SECURITY_SDP);
+        Same("BT_SECURITY_LOW", BluetoothSocketConstants.BT_SECURITY_LOW);
+        Same("BT_SECURITY_MEDIUM", BluetoothSocketConstants.BT_SECURITY_MEDIUM);
+        Same("BT_SECURITY_HIGH", BluetoothSocketConstants.BT_SECURITY_HIGH);
+        Same("BT_SECURITY_FIPS", BluetoothSocketConstants.BT_SECURITY_FIPS);
+        Same("bt_security.size", 2); // struct bt_security { u8 level; u8 key_size; } — BtSecurity.SizeOf in ShortRange.Bluetooth
     }
 }
