@@ -19,7 +19,7 @@ public class AttCodecTests
         "02 05 02",                                    // ATT_EXCHANGE_MTU_REQ 517
         "03 F7 00",                                    // ATT_EXCHANGE_MTU_RSP 247
         "04 01 00 FF FF",                              // ATT_FIND_INFORMATION_REQ 0x0001–0xFFFF
-        "05 01 03 00 02 29 04 00 01 29",               // ATT_FIND_INFORMATION_RSP format 1: 3→0x2902, 4→0x2901
+        "05 01 30 00 02 29 31 00 01 29",               // ATT_FIND_INFORMATION_RSP format 1: 0x30→0x2902, 0x31→0x2901
         "05 02 10 00 F0 DE BC 9A 78 56 34 12 78 56 34 12 78 56 34 12", // format 2: one 128-bit UUID
         "06 01 00 FF FF 00 28 0F 18",                  // ATT_FIND_BY_TYPE_VALUE_REQ primary service = Battery 0x180F
         "07 10 00 15 00",                              // ATT_FIND_BY_TYPE_VALUE_RSP 0x0010–0x0015
@@ -33,7 +33,7 @@ public class AttCodecTests
         "0F 01 02 03",                                 // ATT_READ_MULTIPLE_RSP
         "10 01 00 FF FF 00 28",                        // ATT_READ_BY_GROUP_TYPE_REQ primary services
         "11 06 01 00 05 00 00 18 06 00 09 00 01 18",   // ATT_READ_BY_GROUP_TYPE_RSP GAP 1–5, GATT 6–9
-        "12 04 00 01 00",                              // ATT_WRITE_REQ CCCD = notifications
+        "12 50 00 01 00",                              // ATT_WRITE_REQ value 01 00
         "13",                                          // ATT_WRITE_RSP
         "16 05 00 00 00 01 02 03",                     // ATT_PREPARE_WRITE_REQ offset 0
         "17 05 00 12 00 04",                           // ATT_PREPARE_WRITE_RSP offset 18
@@ -46,8 +46,8 @@ public class AttCodecTests
         "20 03 00 05 00 07 00",                        // ATT_READ_MULTIPLE_VARIABLE_REQ
         "21 02 00 AA BB 01 00 CC",                     // ATT_READ_MULTIPLE_VARIABLE_RSP
         "23 03 00 01 00 64 05 00 02 00 01 02",         // ATT_MULTIPLE_HANDLE_VALUE_NTF
-        "52 04 00 01 00",                              // ATT_WRITE_CMD
-        "D2 04 00 AA 00 01 02 03 04 05 06 07 08 09 0A 0B", // ATT_SIGNED_WRITE_CMD
+        "52 50 00 01 00",                              // ATT_WRITE_CMD
+        "D2 50 00 AA 00 01 02 03 04 05 06 07 08 09 0A 0B", // ATT_SIGNED_WRITE_CMD
     ];
 
     [Theory]
@@ -78,8 +78,8 @@ public class AttCodecTests
     [Fact]
     public void Find_information_response_reads_both_formats()
     {
-        var short16 = Assert.IsType<AttFindInformationResponse>(AttCodec.Decode([0x05, 0x01, 0x03, 0x00, 0x02, 0x29, 0x04, 0x00, 0x01, 0x29]));
-        Assert.Equal([new AttHandleUuid(3, BluetoothUuid.FromShort(0x2902)), new AttHandleUuid(4, BluetoothUuid.FromShort(0x2901))], short16.Information);
+        var short16 = Assert.IsType<AttFindInformationResponse>(AttCodec.Decode([0x05, 0x01, 0x30, 0x00, 0x02, 0x29, 0x31, 0x00, 0x01, 0x29]));
+        Assert.Equal([new AttHandleUuid(0x30, BluetoothUuid.FromShort(0x2902)), new AttHandleUuid(0x31, BluetoothUuid.FromShort(0x2901))], short16.Information);
         var long128 = Assert.IsType<AttFindInformationResponse>(AttCodec.Decode(
             Convert.FromHexString("0502" + "1000" + "F0DEBC9A785634127856341278563412")));
         Assert.Equal(new AttHandleUuid(0x0010, Custom), Assert.Single(long128.Information));
@@ -109,8 +109,8 @@ public class AttCodecTests
     [Fact]
     public void Signed_write_splits_value_and_the_12_octet_signature()
     {
-        var s = Assert.IsType<AttSignedWriteCommand>(AttCodec.Decode(Convert.FromHexString("D20400AA000102030405060708090A0B")));
-        Assert.Equal(4, s.AttributeHandle);
+        var s = Assert.IsType<AttSignedWriteCommand>(AttCodec.Decode(Convert.FromHexString("D25000AA000102030405060708090A0B")));
+        Assert.Equal(0x50, s.AttributeHandle);
         Assert.Equal([0xAA], s.AttributeValue.ToArray());
         Assert.Equal(Convert.FromHexString("000102030405060708090A0B"), s.AuthenticationSignature.ToArray());
     }
