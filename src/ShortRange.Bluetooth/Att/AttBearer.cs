@@ -166,8 +166,10 @@ public sealed class AttBearer : IDisposable
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is BluetoothException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception e)
         {
+            // Includes exceptions thrown by an observer or the request handler: the pump must not die silently and
+            // leave requests pending forever, so the bearer ends with that exception as its reason.
             Close(e);
         }
     }

@@ -109,6 +109,18 @@ public class AttBearerTests
         Assert.False(peer.HasNext);
     }
 
+    [Fact]
+    public async Task An_observer_that_throws_ends_the_bearer_instead_of_stalling_it()
+    {
+        var (bearer, peer) = Start();
+        using var sub = bearer.ValueUpdates.Subscribe(_ => throw new InvalidOperationException("consumer bug"));
+        var read = bearer.RequestAsync(new AttReadRequest(1), Ct);
+        await peer.NextAsync();
+        peer.Send(0x1B, 0x03, 0x00, 0x01);
+        await Assert.ThrowsAsync<AttBearerClosedException>(() => read).WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        Assert.IsType<InvalidOperationException>(await bearer.Closed.WaitAsync(TimeSpan.FromSeconds(5), Ct));
+    }
+
     private static (AttBearer, ScriptedPeer) Start(TimeSpan? timeout = null)
     {
         var peer = new ScriptedPeer();
