@@ -1,5 +1,6 @@
 using ShortRange.Bluetooth;
 using ShortRange.Bluetooth.Advertising;
+using ShortRange.Bluetooth.Att;
 using ShortRange.Bluetooth.Hci;
 using ShortRange.Bluetooth.Mgmt;
 using ShortRange.DBus;
@@ -46,6 +47,8 @@ internal static class Targets
             },
             [typeof(HciFormatException)],
             [[0x3E, 0x0C, 0x02, 0x01, 0x00, 0x00, 0x01, 0x55, 0x0F, 0xDC, 0x1B, 0x00, 0x00, 0xC4]]),
+        new("att", b => _ = AttCodec.Decode(b).Opcode, [typeof(AttFormatException)],
+            [[0x11, 0x06, 0x01, 0x00, 0x05, 0x00, 0x00, 0x18, 0x06, 0x00, 0x09, 0x00, 0x01, 0x18], [0x23, 0x03, 0x00, 0x01, 0x00, 0x64, 0x05, 0x00, 0x02, 0x00, 0x01, 0x02]]),
         new("ndef", b => { foreach (var r in NdefMessage.Parse(b)) if (r.Type.Span.SequenceEqual("T"u8)) _ = NdefTextRecord.Decode(r.Payload.Span); },
             [typeof(NdefFormatException)],
             [NdefMessage.Encode([NdefTextRecord.Create("hello", "en"), NdefUriRecord.Create("https://www.example.com")])]),
