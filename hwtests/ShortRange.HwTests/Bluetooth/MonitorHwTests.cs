@@ -36,8 +36,9 @@ public class MonitorHwTests
             await capture.WaitAsync(TimeSpan.FromSeconds(10), ct);
 
             // btsnoop from the monitor channel (link type 2001) carries the controller index in the pseudo header.
-            var result = LabProcess.Run(tshark!, "-r", path, "-Y", "bthci_cmd.device_name", "-T", "fields",
-                "-e", "hci_mon.adapter_id", "-e", "bthci_cmd.opcode", "-e", "bthci_cmd.device_name");
+            // tshark loads every dissector at start: under TCG on a loaded host that alone has taken over 30 s.
+            var result = LabProcess.Run(tshark!, ["-r", path, "-Y", "bthci_cmd.device_name", "-T", "fields",
+                "-e", "hci_mon.adapter_id", "-e", "bthci_cmd.opcode", "-e", "bthci_cmd.device_name"], TimeSpan.FromSeconds(180));
             TestContext.Current.SendDiagnosticMessage(result.ToString());
             Assert.Equal(0, result.ExitCode);
             var rows = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
@@ -80,7 +81,7 @@ public class MonitorHwTests
             await stop.CancelAsync();
             await capture.WaitAsync(TimeSpan.FromSeconds(10), ct);
 
-            var r = LabProcess.Run(btmon, "-r", path);
+            var r = LabProcess.Run(btmon, ["-r", path], TimeSpan.FromSeconds(120));
             TestContext.Current.SendDiagnosticMessage(r.ToString());
             Assert.Equal(0, r.ExitCode);
             var text = r.StandardOutput;
