@@ -56,22 +56,20 @@ internal sealed class NeardBus : IDisposable
         Bounded(Connection.CallMethodAsync(message, reader), DefaultTimeout, cancellationToken);
 
     /// <summary>
-    /// Awaits <paramref name="call"/> up to <paramref name="timeout"/> or cancellation. The continuation is forced onto the
-    /// thread pool: the library completes the call on its receive loop. An abandoned call stays pending inside the library
-    /// until its reply (or the bus's NoReply error) arrives or the connection closes; its outcome is observed here so it
-    /// never surfaces as an unobserved exception.
+    /// Awaits <paramref name="call"/> up to <paramref name="timeout"/> or cancellation, then leaves the library's receive
+    /// loop: the library completes calls there and an await resumes inline (ForceYielding on the pending task does not
+    /// help, so the hop is a forced yield on a completed task), success or failure alike. An abandoned call stays pending
+    /// inside the library until its reply (or the bus's NoReply error) arrives or the connection closes; its outcome is
+    /// observed here so it never surfaces as an unobserved exception.
     /// </summary>
     internal static async Task Bounded(Task call, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        try
-        {
-            await call.WaitAsync(timeout, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException && !call.IsCompleted)
-        {
+        Task wait = call.WaitAsync(timeout, cancellationToken);
+        await wait.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        if (!call.IsCompleted)
             _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw;
-        }
+        await wait.ConfigureAwait(false); // completed: rethrows the call's error, TimeoutException or the cancellation
     }
 
     internal static async Task<T> Bounded<T>(Task<T> call, TimeSpan timeout, CancellationToken cancellationToken)
