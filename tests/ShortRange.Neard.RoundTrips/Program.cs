@@ -1,4 +1,3 @@
-extern alias old;
 using System.Diagnostics;
 using System.Globalization;
 using ShortRange.Neard.RoundTrips;
@@ -6,7 +5,9 @@ using Tmds.DBus.Protocol;
 
 // Round trips per second of a neard client over one private dbus-daemon: Properties.GetAll("org.neard.Adapter") and
 // Adapter.StartPollLoop("Initiator"), sequential, against one neard-shaped service (FakeAdapterService, Tmds.DBus.Protocol).
-// Clients alternate per round (order rotated) so machine load hits them alike; ratios are per round, then the median.
+// Clients alternate per round (order rotated) so machine load hits them alike; ratios are per round, then the median
+// (the first client is the baseline). Until issue 16 it also ran the hand-written src/ShortRange.DBus client, same daemon,
+// same run (figures in BENCHMARKS.md); that client is gone, the NeardClient row remains.
 // Usage: dotnet run -c Release --project tests/ShortRange.Neard.RoundTrips [-- calls [rounds]]
 int calls = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10000;
 int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
@@ -37,7 +38,7 @@ try
 
     var clients = new List<(string Name, Func<string, Task<IRoundTripClient>> Create)>
     {
-        ("hand-written ShortRange.DBus", async a => await OldClient.CreateAsync(a)),
+        ("NeardClient on Tmds.DBus.Protocol", async a => await NewClient.CreateAsync(a)),
     };
     var created = new List<(string Name, IRoundTripClient Client)>();
     foreach (var (name, create) in clients) created.Add((name, await create(address)));
@@ -97,32 +98,27 @@ internal interface IRoundTripClient : IAsyncDisposable
     Task CallAsync();
 }
 
-/// <summary>The hand-written client (src/ShortRange.DBus) as NeardAdapter used it before the port.</summary>
-internal sealed class OldClient : IRoundTripClient
+/// <summary>ShortRange's neard client as users call it: NeardAdapter.GetPropertiesAsync and StartPollLoopAsync.</summary>
+internal sealed class NewClient : IRoundTripClient
 {
-    private readonly old::ShortRange.DBus.Connection _connection;
-    private readonly old::ShortRange.DBus.DBusObjectProxy _proxy;
+    private readonly ShortRange.Nfc.Neard.NeardClient _client;
+    private readonly ShortRange.Nfc.Neard.NeardAdapter _adapter;
 
-    private OldClient(old::ShortRange.DBus.Connection connection)
+    private NewClient(ShortRange.Nfc.Neard.NeardClient client)
     {
-        _connection = connection;
-        _proxy = new old::ShortRange.DBus.DBusObjectProxy(connection, "org.neard", "/org/neard/nfc0");
+        _client = client;
+        _adapter = client.GetAdapter("nfc0");
     }
 
-    public static async Task<OldClient> CreateAsync(string address)
-    {
-        var c = new old::ShortRange.DBus.Connection(address);
-        await c.ConnectAsync();
-        return new OldClient(c);
-    }
+    public static async Task<NewClient> CreateAsync(string address) => new(await ShortRange.Nfc.Neard.NeardClient.ConnectAsync(address));
 
     public async Task GetAllAsync()
     {
-        var d = await _proxy.GetAllPropertiesAsync("org.neard.Adapter");
-        if (d.Count != 4) throw new InvalidOperationException("GetAll: " + d.Count);
+        var p = await _adapter.GetPropertiesAsync();
+        if (p.Protocols.Count != 5) throw new InvalidOperationException("GetAll");
     }
 
-    public Task CallAsync() => _proxy.CallAsync("org.neard.Adapter", "StartPollLoop", [(old::ShortRange.DBus.VariantValue)"Initiator"]);
+    public Task CallAsync() => _adapter.StartPollLoopAsync();
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
 }
