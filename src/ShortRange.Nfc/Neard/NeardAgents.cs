@@ -58,7 +58,7 @@ public sealed record NeardOobData
     }
 
     private static byte[]? Bytes(IReadOnlyDictionary<string, object> d, string key) =>
-        NeardPropertyReader.Get(d, key, NeardPropertyReader.As<byte[]>);
+        NeardPropertyReader.Get<byte[]>(d, key);
 }
 
 /// <summary>
@@ -172,8 +172,8 @@ internal sealed class NeardNdefAgentHandler(string path, Func<string?> owner, Fu
             var d = NeardValues.ReadStringVariantDictionary(ref r);
             // neard sends "Record" as a string although the text says object: accept both.
             var e = NeardPropertyReader.Read(Path, () => new NeardNdefEvent(
-                NeardPropertyReader.Get(d, "NDEF", NeardPropertyReader.As<byte[]>) ?? [],
-                NeardPropertyReader.Get(d, "Payload", NeardPropertyReader.As<byte[]>),
+                NeardPropertyReader.Get<byte[]>(d, "NDEF") ?? [],
+                NeardPropertyReader.Get<byte[]>(d, "Payload"),
                 NeardRecordProperties.Str(d, "Record")));
             return async () =>
             {

@@ -23,9 +23,9 @@ public sealed record NeardAdapterProperties(string Path, string Mode, bool Power
         ArgumentNullException.ThrowIfNull(d);
         return NeardPropertyReader.Read(path, () => new NeardAdapterProperties(path,
             NeardRecordProperties.Str(d, "Mode") ?? "Idle",
-            NeardPropertyReader.Get(d, "Powered", NeardPropertyReader.As<bool>),
-            NeardPropertyReader.Get(d, "Polling", NeardPropertyReader.As<bool>),
-            NeardPropertyReader.Get(d, "Protocols", NeardPropertyReader.As<string[]>) ?? []));
+            NeardPropertyReader.Get<bool>(d, "Powered"),
+            NeardPropertyReader.Get<bool>(d, "Polling"),
+            NeardPropertyReader.Get<string[]>(d, "Protocols") ?? []));
     }
 }
 
@@ -39,7 +39,7 @@ public sealed record NeardTagProperties(string Path, string Type, string? Protoc
     {
         ArgumentNullException.ThrowIfNull(d);
         return NeardPropertyReader.Read(path, () => new NeardTagProperties(path, NeardRecordProperties.Str(d, "Type") ?? "", NeardRecordProperties.Str(d, "Protocol"),
-            NeardPropertyReader.Get(d, "ReadOnly", NeardPropertyReader.As<bool>), NeardRecordProperties.Str(d, "Adapter")));
+            NeardPropertyReader.Get<bool>(d, "ReadOnly"), NeardRecordProperties.Str(d, "Adapter")));
     }
 }
 
@@ -110,7 +110,25 @@ internal static class NeardPropertyReader
 
     /// <summary>The value as <typeparamref name="T"/>, or InvalidCastException naming both types.</summary>
     public static T As<T>(object value) =>
-        value is T t ? t : throw new InvalidCastException($"expected {typeof(T).Name}, got {value.GetType().Name}");
+        value is T t ? t : throw new InvalidCastException($"expected {Expected<T>()}, got {Describe(value)}");
+
+    // Names without reflection (Type.Name's first use allocates its caches: bad input must stay cheap).
+    private static string Expected<T>() =>
+        typeof(T) == typeof(bool) ? "boolean" : typeof(T) == typeof(string) ? "string" : typeof(T) == typeof(byte[]) ? "byte array"
+        : typeof(T) == typeof(string[]) ? "string array" : "another type";
+
+    private static string Describe(object value) => value switch
+    {
+        bool => "boolean",
+        string => "string",
+        byte[] => "byte array",
+        string[] => "string array",
+        byte or short or ushort or int or uint or long or ulong => "integer",
+        double => "double",
+        object[] => "array or struct",
+        Dictionary<string, object> => "dictionary",
+        _ => "another type",
+    };
 
     /// <summary>Any D-Bus integer as uint (range-checked: OverflowException).</summary>
     public static uint UInt32(object value) => value switch
@@ -122,8 +140,15 @@ internal static class NeardPropertyReader
         short i => checked((uint)i),
         int i => checked((uint)i),
         long i => checked((uint)i),
-        _ => throw new InvalidCastException($"expected an integer, got {value.GetType().Name}"),
+        _ => throw new InvalidCastException($"expected an integer, got {Describe(value)}"),
     };
+
+    /// <summary>The property as <typeparamref name="T"/> (default when absent); a wrong type names the property.</summary>
+    public static T? Get<T>(IReadOnlyDictionary<string, object> d, string key)
+    {
+        if (!d.TryGetValue(key, out var v)) return default;
+        return v is T t ? t : throw new InvalidCastException($"property '{key}': expected {Expected<T>()}, got {Describe(v)}");
+    }
 
     public static T Read<T>(string path, Func<T> read)
     {

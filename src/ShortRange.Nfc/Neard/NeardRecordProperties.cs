@@ -51,7 +51,7 @@ public sealed record NeardRecordProperties(string Type)
             Action = Str(d, "Action"),
             AndroidPackage = Str(d, "AndroidPackage"),
             Carrier = Str(d, "Carrier"),
-            Payload = NeardPropertyReader.Get(d, "Payload", NeardPropertyReader.As<byte[]>),
+            Payload = NeardPropertyReader.Get<byte[]>(d, "Payload"),
         });
     }
 
@@ -77,5 +77,5 @@ public sealed record NeardRecordProperties(string Type)
     }
 
     internal static string? Str(IReadOnlyDictionary<string, object> d, string key) =>
-        NeardPropertyReader.Get(d, key, NeardPropertyReader.As<string>);
+        NeardPropertyReader.Get<string>(d, key);
 }

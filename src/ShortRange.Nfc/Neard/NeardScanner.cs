@@ -158,7 +158,7 @@ public sealed class NeardScanner : IDeviceScanner
         uint target = NeardObject.IndexOf(o.Path, prefix) ?? 0;
         var p = o.Properties;
         var details = NeardPropertyReader.Read(o.Path, () => new NeardTargetDetails(o.Path, o.Kind, NeardRecordProperties.Str(p, "Type"),
-            NeardRecordProperties.Str(p, "Protocol"), NeardPropertyReader.Get(p, "ReadOnly", NeardPropertyReader.As<bool>)));
+            NeardRecordProperties.Str(p, "Protocol"), NeardPropertyReader.Get<bool>(p, "ReadOnly")));
         string? name = o.Kind == NeardObjectKind.Tag ? details.Type is null ? "NFC tag" : $"NFC tag ({details.Type})" : "NFC peer device";
         return new DeviceSighting(new NfcDeviceAddress(adapterIndex, target, []), adapterName, DateTimeOffset.UtcNow, name, Details: details, IsGone: gone);
     }
