@@ -52,7 +52,8 @@ public static class LabCommand
     /// <summary>How to run this very build again inside the guest (which sees the host's files at the same paths).</summary>
     public static IReadOnlyList<string> ToolInvocation()
     {
-        string dll = typeof(LabCommand).Assembly.Location;
-        return ["dotnet", dll];
+        // JIT build: dotnet + shortrange.dll; NativeAOT build: the native binary itself (no dll next to it).
+        string dll = Path.Combine(AppContext.BaseDirectory, "shortrange.dll");
+        return File.Exists(dll) ? ["dotnet", dll] : [Environment.ProcessPath ?? "shortrange"];
     }
 }

@@ -1,4 +1,4 @@
-using ShortRange.DBus;
+using ShortRange.Nfc.Neard.Bus;
 
 namespace ShortRange.Nfc.Neard;
 
@@ -6,13 +6,13 @@ namespace ShortRange.Nfc.Neard;
 public sealed class NeardAdapter
 {
     private readonly NeardClient _client;
-    private readonly DBusObjectProxy _proxy;
+    private readonly NeardObjectProxy _proxy;
 
     internal NeardAdapter(NeardClient client, string path)
     {
         _client = client;
         Path = path;
-        _proxy = new DBusObjectProxy(client.Connection, NeardNames.Service, path);
+        _proxy = new NeardObjectProxy(client, path);
     }
 
     public string Path { get; }
@@ -20,21 +20,21 @@ public sealed class NeardAdapter
     public string Name => Path[(Path.LastIndexOf('/') + 1)..];
 
     public async Task<NeardAdapterProperties> GetPropertiesAsync(CancellationToken cancellationToken = default) =>
-        NeardAdapterProperties.FromDictionary(Path, await NeardErrors.Call(_proxy.GetAllPropertiesAsync(NeardNames.AdapterInterface, cancellationToken), _client.BusAddress).ConfigureAwait(false));
+        NeardAdapterProperties.FromDictionary(Path, await _proxy.GetAllAsync(NeardNames.AdapterInterface, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Sets Powered (the only writable adapter property).</summary>
     public Task SetPoweredAsync(bool powered, CancellationToken cancellationToken = default) =>
-        NeardErrors.Call(_proxy.SetPropertyAsync(NeardNames.AdapterInterface, "Powered", powered, cancellationToken), _client.BusAddress);
+        _proxy.SetAsync(NeardNames.AdapterInterface, "Powered", powered, cancellationToken);
 
     /// <summary>StartPollLoop(mode): poll for tags and devices; neard emits Polling changes and adds tag/device objects.</summary>
     public Task StartPollLoopAsync(NeardPollMode mode = NeardPollMode.Initiator, CancellationToken cancellationToken = default) =>
-        NeardErrors.Call(_proxy.CallAsync(NeardNames.AdapterInterface, "StartPollLoop", [mode.ToString()], cancellationToken), _client.BusAddress);
+        _proxy.CallAsync(NeardNames.AdapterInterface, "StartPollLoop", mode.ToString(), cancellationToken);
 
     public Task StopPollLoopAsync(CancellationToken cancellationToken = default) =>
-        NeardErrors.Call(_proxy.CallAsync(NeardNames.AdapterInterface, "StopPollLoop", null, cancellationToken), _client.BusAddress);
+        _proxy.CallAsync(NeardNames.AdapterInterface, "StopPollLoop", (string?)null, cancellationToken);
 
-    /// <summary>PropertiesChanged of this adapter (cold; see <see cref="Connection.WatchSignal"/>).</summary>
-    public IObservable<PropertiesChange> WatchPropertiesChanged() => _proxy.WatchPropertiesChanged(NeardNames.AdapterInterface);
+    /// <summary>PropertiesChanged of this adapter (cold: subscribing adds the match rule, disposing removes it).</summary>
+    public IObservable<NeardPropertiesChange> WatchPropertiesChanged() => _client.WatchPropertiesChanged(Path, null, NeardNames.AdapterInterface);
 
     /// <summary>Tags currently present on this adapter.</summary>
     public async Task<IReadOnlyList<NeardTagProperties>> GetTagsAsync(CancellationToken cancellationToken = default) =>
@@ -48,19 +48,19 @@ public sealed class NeardAdapter
 public sealed class NeardTag
 {
     private readonly NeardClient _client;
-    private readonly DBusObjectProxy _proxy;
+    private readonly NeardObjectProxy _proxy;
 
     internal NeardTag(NeardClient client, string path)
     {
         _client = client;
         Path = path;
-        _proxy = new DBusObjectProxy(client.Connection, NeardNames.Service, path);
+        _proxy = new NeardObjectProxy(client, path);
     }
 
     public string Path { get; }
 
     public async Task<NeardTagProperties> GetPropertiesAsync(CancellationToken cancellationToken = default) =>
-        NeardTagProperties.FromDictionary(Path, await NeardErrors.Call(_proxy.GetAllPropertiesAsync(NeardNames.TagInterface, cancellationToken), _client.BusAddress).ConfigureAwait(false));
+        NeardTagProperties.FromDictionary(Path, await _proxy.GetAllAsync(NeardNames.TagInterface, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The tag's NDEF records (org.neard.Record objects below the tag), in path order.</summary>
     public Task<IReadOnlyList<NeardRecordProperties>> GetRecordsAsync(CancellationToken cancellationToken = default) =>
@@ -70,7 +70,7 @@ public sealed class NeardTag
     public Task WriteAsync(NeardRecordProperties record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return NeardErrors.Call(_proxy.CallAsync(NeardNames.TagInterface, "Write", [VariantValue.StringVariantDictionary(record.ToDictionary())], cancellationToken), _client.BusAddress);
+        return _proxy.CallAsync(NeardNames.TagInterface, "Write", record.ToDictionary(), cancellationToken);
     }
 }
 
@@ -78,13 +78,13 @@ public sealed class NeardTag
 public sealed class NeardDevice
 {
     private readonly NeardClient _client;
-    private readonly DBusObjectProxy _proxy;
+    private readonly NeardObjectProxy _proxy;
 
     internal NeardDevice(NeardClient client, string path)
     {
         _client = client;
         Path = path;
-        _proxy = new DBusObjectProxy(client.Connection, NeardNames.Service, path);
+        _proxy = new NeardObjectProxy(client, path);
     }
 
     public string Path { get; }
@@ -92,7 +92,7 @@ public sealed class NeardDevice
     /// <summary>Object path of the adapter (property "Adapter").</summary>
     public async Task<string?> GetAdapterPathAsync(CancellationToken cancellationToken = default)
     {
-        var d = await NeardErrors.Call(_proxy.GetAllPropertiesAsync(NeardNames.DeviceInterface, cancellationToken), _client.BusAddress).ConfigureAwait(false);
+        var d = await _proxy.GetAllAsync(NeardNames.DeviceInterface, cancellationToken).ConfigureAwait(false);
         return NeardRecordProperties.Str(d, "Adapter");
     }
 
@@ -103,7 +103,7 @@ public sealed class NeardDevice
     public Task PushAsync(NeardRecordProperties record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return NeardErrors.Call(_proxy.CallAsync(NeardNames.DeviceInterface, "Push", [VariantValue.StringVariantDictionary(record.ToDictionary())], cancellationToken), _client.BusAddress);
+        return _proxy.CallAsync(NeardNames.DeviceInterface, "Push", record.ToDictionary(), cancellationToken);
     }
 }
 

@@ -102,8 +102,8 @@ public sealed class NeardAdapterMonitor : IAdapterMonitor
                 .Concat()
                 .Where(p => p is not null)
                 .Subscribe(p => observer.OnNext(new AdapterEvent(AdapterEventKind.Changed, ToInfo(p!))), e => done.TrySetResult());
-            using var owner = client.Connection.WatchNameOwnerChanged(NeardNames.Service)
-                .Where(c => c.NewOwner is null)
+            using var owner = client.WatchNeardOwner()
+                .Where(o => o is null)
                 .Subscribe(_ => done.TrySetResult(), _ => done.TrySetResult());
             try
             {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
-using ShortRange.DBus;
 using ShortRange.Nfc.Errors;
+using ShortRange.Nfc.Neard.Bus;
+using Tmds.DBus.Protocol;
 using ShortRange.Nfc.Ndef;
 
 namespace ShortRange.Nfc.Neard;
@@ -26,7 +27,7 @@ public sealed record NeardOobData
     public byte[]? Wsc { get; init; }
     public NdefCarrierPowerState? State { get; init; }
 
-    public static NeardOobData FromDictionary(IReadOnlyDictionary<string, VariantValue> d)
+    public static NeardOobData FromDictionary(IReadOnlyDictionary<string, object> d)
     {
         ArgumentNullException.ThrowIfNull(d);
         NdefCarrierPowerState? state = NeardRecordProperties.Str(d, "State") switch
@@ -46,9 +47,9 @@ public sealed record NeardOobData
         };
     }
 
-    public IReadOnlyList<KeyValuePair<string, VariantValue>> ToDictionary()
+    public IReadOnlyList<KeyValuePair<string, object>> ToDictionary()
     {
-        var d = new List<KeyValuePair<string, VariantValue>>();
+        var d = new List<KeyValuePair<string, object>>();
         if (Eir is not null) d.Add(new("EIR", Eir));
         if (NokiaBt is not null) d.Add(new("nokia.com:bt", NokiaBt));
         if (Wsc is not null) d.Add(new("WSC", Wsc));
@@ -56,8 +57,8 @@ public sealed record NeardOobData
         return d;
     }
 
-    private static byte[]? Bytes(IReadOnlyDictionary<string, VariantValue> d, string key) =>
-        NeardPropertyReader.Get(d, key, v => v.GetByteArray());
+    private static byte[]? Bytes(IReadOnlyDictionary<string, object> d, string key) =>
+        NeardPropertyReader.Get<byte[]>(d, key);
 }
 
 /// <summary>
@@ -76,120 +77,200 @@ public interface INeardHandoverAgent
     void Release();
 }
 
-/// <summary>Shared caller check: agent methods accept calls only from the connection that owns org.neard.</summary>
-internal abstract class NeardAgentInterfaceBase(Func<string?> owner, ILogger logger) : DBusInterface
+/// <summary>
+/// Shared part of the agent objects: the caller check (only the connection that owns org.neard), introspection, and
+/// moving the user's callback off the library's receive loop (the request is decoded there, the callback and the reply
+/// run on the thread pool, so a slow agent delays no other message on the connection).
+/// </summary>
+internal abstract class NeardAgentHandler(string path, string @interface, byte[] introspectionXml, Func<string?> owner, ILogger logger) : IPathMethodHandler
 {
+    public string Path { get; } = path;
+
+    public bool HandlesChildPaths => false;
+
     protected ILogger Logger { get; } = logger;
 
-    protected bool Authorized(MethodContext context)
+    public ValueTask HandleMethodAsync(MethodContext context)
+    {
+        if (context.IsDBusIntrospectRequest)
+        {
+            context.ReplyIntrospectXml([introspectionXml], new ReadOnlySpan<string>());
+            return ValueTask.CompletedTask;
+        }
+        var request = context.Request;
+        Func<Task>? work = request.InterfaceAsString == @interface || request.InterfaceAsString is null
+            ? Decode(context, request.MemberAsString, request.SignatureAsString ?? "")
+            : null;
+        if (work is null)
+        {
+            context.ReplyUnknownMethodError();
+            return ValueTask.CompletedTask;
+        }
+        if (!Authorized(context)) return ValueTask.CompletedTask;
+        context.DisposesAsynchronously = true;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // An agent callback that throws answers neard with an error; it never reaches the connection.
+                Logger.LogWarning(e, "neard agent {Path}: {Member} failed", Path, context.Request.MemberAsString);
+                if (!context.ReplySent && !context.NoReplyExpected)
+                    context.ReplyError(e is NeardException ne ? ne.ErrorName : NeardNames.ErrorPrefix + "Failed", e is NeardException n2 ? n2.ErrorMessage : e.Message);
+            }
+            finally
+            {
+                context.Dispose();
+            }
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Decodes the request on the receive loop; returns the work to run off it, or null for an unknown method.</summary>
+    protected abstract Func<Task>? Decode(MethodContext context, string? member, string signature);
+
+    private bool Authorized(MethodContext context)
     {
         string? o = owner();
-        if (o is not null && string.Equals(context.Sender, o, StringComparison.Ordinal)) return true;
-        Logger.LogWarning("refused {Member} from {Sender}: not neard ({Owner})", context.Request.MemberAsString, context.Sender, o ?? "absent");
+        if (o is not null && string.Equals(context.Request.SenderAsString, o, StringComparison.Ordinal)) return true;
+        Logger.LogWarning("refused {Member} from {Sender}: not neard ({Owner})", context.Request.MemberAsString, context.Request.SenderAsString, o ?? "absent");
         context.ReplyError(NeardNames.ErrorPrefix + "PermissionDenied", "Only neard may call this agent");
         return false;
     }
-}
 
-internal sealed class NeardNdefAgentInterface(Func<string?> owner, Func<NeardNdefEvent, ValueTask> onNdef, Action? onRelease, ILogger logger)
-    : NeardAgentInterfaceBase(owner, logger)
-{
-    public override string Name => NeardNames.NdefAgentInterface;
-
-    public override string IntrospectionMembersXml => """
-        <method name="GetNDEF"><arg name="values" type="a{sv}" direction="in"/></method>
-        <method name="Release"/>
-        """;
-
-    public override async ValueTask HandleMethodAsync(MethodContext context)
+    protected static void ReplyEmpty(MethodContext context)
     {
-        string? member = context.Request.MemberAsString;
-        string sig = context.Request.SignatureAsString;
-        if (member == "GetNDEF" && sig == "a{sv}")
-        {
-            if (!Authorized(context)) return;
-            var d = context.Request.GetBodyReader().ReadDictionaryOfStringToVariantValue();
-            // neard sends "Record" as a string although the text says object: accept both.
-            var e = new NeardNdefEvent(
-                d.TryGetValue("NDEF", out var n) ? n.Unwrap().GetByteArray() : [],
-                d.TryGetValue("Payload", out var p) ? p.Unwrap().GetByteArray() : null,
-                NeardRecordProperties.Str(d, "Record"));
-            await onNdef(e).ConfigureAwait(false);
-            context.ReplyEmpty(); // neard sends GetNDEF with NO_REPLY_EXPECTED: then this is a no-op
-        }
-        else if (member == "Release" && sig.Length == 0)
-        {
-            if (!Authorized(context)) return;
-            context.ReplyEmpty();
-            onRelease?.Invoke();
-        }
+        if (context.NoReplyExpected) return; // neard sends GetNDEF with NO_REPLY_EXPECTED
+        using var w = context.CreateReplyWriter(null);
+        context.Reply(w.CreateMessage());
+    }
+
+    protected static void ReplyError(MethodContext context, string name, string? message)
+    {
+        if (!context.NoReplyExpected) context.ReplyError(name, message);
     }
 }
 
-internal sealed class NeardHandoverAgentInterface(Func<string?> owner, INeardHandoverAgent agent, ILogger logger)
-    : NeardAgentInterfaceBase(owner, logger)
+internal sealed class NeardNdefAgentHandler(string path, Func<string?> owner, Func<NeardNdefEvent, ValueTask> onNdef, Action? onRelease, ILogger logger)
+    : NeardAgentHandler(path, NeardNames.NdefAgentInterface, Xml, owner, logger)
 {
-    public override string Name => NeardNames.HandoverAgentInterface;
+    private static readonly byte[] Xml = """
+        <interface name="org.neard.NDEFAgent">
+          <method name="GetNDEF"><arg name="values" type="a{sv}" direction="in"/></method>
+          <method name="Release"/>
+        </interface>
+        """u8.ToArray();
 
-    public override string IntrospectionMembersXml => """
-        <method name="RequestOOB"><arg name="values" type="a{sv}" direction="in"/><arg type="a{sv}" direction="out"/></method>
-        <method name="PushOOB"><arg name="values" type="a{sv}" direction="in"/></method>
-        <method name="Release"/>
-        """;
-
-    public override async ValueTask HandleMethodAsync(MethodContext context)
+    protected override Func<Task>? Decode(MethodContext context, string? member, string signature)
     {
-        string? member = context.Request.MemberAsString;
-        string sig = context.Request.SignatureAsString;
-        if ((member == "RequestOOB" || member == "PushOOB") && sig == "a{sv}")
+        if (member == "GetNDEF" && signature == "a{sv}")
         {
-            if (!Authorized(context)) return;
+            var r = context.Request.GetBodyReader();
+            var d = NeardValues.ReadStringVariantDictionary(ref r);
+            // neard sends "Record" as a string although the text says object: accept both.
+            var e = NeardPropertyReader.Read(Path, () => new NeardNdefEvent(
+                NeardPropertyReader.Get<byte[]>(d, "NDEF") ?? [],
+                NeardPropertyReader.Get<byte[]>(d, "Payload"),
+                NeardRecordProperties.Str(d, "Record")));
+            return async () =>
+            {
+                await onNdef(e).ConfigureAwait(false);
+                ReplyEmpty(context);
+            };
+        }
+        if (member == "Release" && signature.Length == 0)
+        {
+            return () =>
+            {
+                ReplyEmpty(context);
+                onRelease?.Invoke();
+                return Task.CompletedTask;
+            };
+        }
+        return null;
+    }
+}
+
+internal sealed class NeardHandoverAgentHandler(string path, Func<string?> owner, INeardHandoverAgent agent, ILogger logger)
+    : NeardAgentHandler(path, NeardNames.HandoverAgentInterface, Xml, owner, logger)
+{
+    private static readonly byte[] Xml = """
+        <interface name="org.neard.HandoverAgent">
+          <method name="RequestOOB"><arg name="values" type="a{sv}" direction="in"/><arg type="a{sv}" direction="out"/></method>
+          <method name="PushOOB"><arg name="values" type="a{sv}" direction="in"/></method>
+          <method name="Release"/>
+        </interface>
+        """u8.ToArray();
+
+    protected override Func<Task>? Decode(MethodContext context, string? member, string signature)
+    {
+        if ((member == "RequestOOB" || member == "PushOOB") && signature == "a{sv}")
+        {
             NeardOobData remote;
             try
             {
-                remote = NeardOobData.FromDictionary(context.Request.GetBodyReader().ReadDictionaryOfStringToVariantValue());
+                var r = context.Request.GetBodyReader();
+                remote = NeardOobData.FromDictionary(NeardValues.ReadStringVariantDictionary(ref r));
             }
             catch (NeardException e)
             {
-                context.ReplyError(e.ErrorName, e.ErrorMessage);
-                return;
+                return () => { ReplyError(context, e.ErrorName, e.ErrorMessage); return Task.CompletedTask; };
             }
             catch (Exception e) when (e is InvalidCastException or OverflowException)
             {
                 // A wrongly typed OOB entry: neard (the caller) gets an error reply instead of a crashed handler.
-                context.ReplyError(NeardNames.HandoverAgentErrorPrefix + "Failed", e.Message);
-                return;
+                return () => { ReplyError(context, NeardNames.HandoverAgentErrorPrefix + "Failed", e.Message); return Task.CompletedTask; };
             }
-            using var cts = new CancellationTokenSource(context.Connection.DefaultTimeout);
-            try
+            return () => RunAsync(context, member, remote);
+        }
+        if (member == "Release" && signature.Length == 0)
+        {
+            return () =>
             {
-                if (member == "RequestOOB")
+                ReplyEmpty(context);
+                agent.Release();
+                return Task.CompletedTask;
+            };
+        }
+        return null;
+    }
+
+    private async Task RunAsync(MethodContext context, string member, NeardOobData remote)
+    {
+        using var cts = new CancellationTokenSource(NeardBus.DefaultTimeout);
+        try
+        {
+            if (member == "RequestOOB")
+            {
+                var local = await agent.RequestOobAsync(remote, cts.Token).ConfigureAwait(false);
+                if (context.NoReplyExpected) return;
+                MessageWriter w = context.CreateReplyWriter("a{sv}");
+                try
                 {
-                    var local = await agent.RequestOobAsync(remote, cts.Token).ConfigureAwait(false);
-                    using MessageWriter w = context.CreateReplyWriter("a{sv}");
-                    w.WriteDictionary(local.ToDictionary());
+                    NeardValues.WriteStringVariantDictionary(ref w, local.ToDictionary());
                     context.Reply(w.CreateMessage());
                 }
-                else
+                finally
                 {
-                    await agent.PushOobAsync(remote, cts.Token).ConfigureAwait(false);
-                    context.ReplyEmpty();
+                    w.Dispose();
                 }
             }
-            catch (NeardException e)
+            else
             {
-                context.ReplyError(e.ErrorName, e.ErrorMessage);
-            }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested)
-            {
-                context.ReplyError(NeardNames.HandoverAgentErrorPrefix + "Failed", $"{member} timed out");
+                await agent.PushOobAsync(remote, cts.Token).ConfigureAwait(false);
+                ReplyEmpty(context);
             }
         }
-        else if (member == "Release" && sig.Length == 0)
+        catch (NeardException e)
         {
-            if (!Authorized(context)) return;
-            context.ReplyEmpty();
-            agent.Release();
+            ReplyError(context, e.ErrorName, e.ErrorMessage);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            ReplyError(context, NeardNames.HandoverAgentErrorPrefix + "Failed", $"{member} timed out");
         }
     }
 }

@@ -1,4 +1,3 @@
-using ShortRange.DBus;
 
 namespace ShortRange.Nfc.Neard;
 
@@ -38,7 +37,7 @@ public sealed record NeardRecordProperties(string Type)
     public static NeardRecordProperties SmartPoster(string uri) => new("SmartPoster") { Uri = uri };
 
     /// <summary>Reads a Record's properties (unknown keys ignored, wrong types: <see cref="Errors.NeardFormatException"/>).</summary>
-    public static NeardRecordProperties FromDictionary(IReadOnlyDictionary<string, VariantValue> d, string path = "record")
+    public static NeardRecordProperties FromDictionary(IReadOnlyDictionary<string, object> d, string path = "record")
     {
         ArgumentNullException.ThrowIfNull(d);
         return NeardPropertyReader.Read(path, () => new NeardRecordProperties(Str(d, "Type") ?? "")
@@ -48,18 +47,18 @@ public sealed record NeardRecordProperties(string Type)
             Representation = Str(d, "Representation"),
             Uri = Str(d, "URI"),
             MimeType = Str(d, "MIMEType") ?? Str(d, "MIME"),
-            Size = d.ContainsKey("Size") ? NeardPropertyReader.Get(d, "Size", v => checked((uint)v.GetInteger())) : (uint?)null,
+            Size = d.ContainsKey("Size") ? NeardPropertyReader.Get(d, "Size", NeardPropertyReader.UInt32) : (uint?)null,
             Action = Str(d, "Action"),
             AndroidPackage = Str(d, "AndroidPackage"),
             Carrier = Str(d, "Carrier"),
-            Payload = NeardPropertyReader.Get(d, "Payload", v => v.GetByteArray()),
+            Payload = NeardPropertyReader.Get<byte[]>(d, "Payload"),
         });
     }
 
     /// <summary>The a{sv} attribute dictionary for Tag.Write / Device.Push (MIME type under the key "MIME", as Push expects).</summary>
-    public IReadOnlyList<KeyValuePair<string, VariantValue>> ToDictionary()
+    public IReadOnlyList<KeyValuePair<string, object>> ToDictionary()
     {
-        var d = new List<KeyValuePair<string, VariantValue>> { new("Type", Type) };
+        var d = new List<KeyValuePair<string, object>> { new("Type", Type) };
         void Add(string k, string? v)
         {
             if (v is not null) d.Add(new(k, v));
@@ -77,6 +76,6 @@ public sealed record NeardRecordProperties(string Type)
         return d;
     }
 
-    internal static string? Str(IReadOnlyDictionary<string, VariantValue> d, string key) =>
-        NeardPropertyReader.Get(d, key, v => v.GetString());
+    internal static string? Str(IReadOnlyDictionary<string, object> d, string key) =>
+        NeardPropertyReader.Get<string>(d, key);
 }

@@ -78,9 +78,9 @@ public sealed class NeardScanner : IDeviceScanner
                 if (e.Object.Kind is not (NeardObjectKind.Tag or NeardObjectKind.Device)) return;
                 Report(e.Object, gone: !e.Added);
                 if (!e.Added && _options.RestartPollAfterLoss) _ = RestartAsync(adapter, ct);
-            }, e => failed.TrySetException(e is ShortRange.DBus.DBusException ? new NeardNotRunningException(client.BusAddress, e) : e));
-        using var owner = client.Connection.WatchNameOwnerChanged(NeardNames.Service)
-            .Where(c => c.NewOwner is null)
+            }, e => failed.TrySetException(e is Tmds.DBus.Protocol.DBusExceptionBase ? new NeardNotRunningException(client.BusAddress, e) : e));
+        using var owner = client.WatchNeardOwner()
+            .Where(o => o is null)
             .Subscribe(_ => failed.TrySetException(new NeardNotRunningException(client.BusAddress)), e => failed.TrySetException(e));
 
         void Report(NeardObject o, bool gone)
@@ -132,7 +132,7 @@ public sealed class NeardScanner : IDeviceScanner
         {
             await StartAsync(adapter, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NeardException or ShortRange.DBus.DBusException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (e is NeardException or Tmds.DBus.Protocol.DBusExceptionBase or OperationCanceledException or TimeoutException)
         {
             _logger.LogInformation(e, "neard: poll loop not restarted on {Adapter}", adapter.Name);
         }
@@ -145,7 +145,7 @@ public sealed class NeardScanner : IDeviceScanner
         {
             await adapter.StopPollLoopAsync(cts.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NeardException or ShortRange.DBus.DBusException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (e is NeardException or Tmds.DBus.Protocol.DBusExceptionBase or OperationCanceledException or TimeoutException)
         {
             // NotReady when neard already ended the loop (it stops once a target is found).
             _logger.LogDebug(e, "neard: StopPollLoop on {Adapter}", adapter.Name);
@@ -158,7 +158,7 @@ public sealed class NeardScanner : IDeviceScanner
         uint target = NeardObject.IndexOf(o.Path, prefix) ?? 0;
         var p = o.Properties;
         var details = NeardPropertyReader.Read(o.Path, () => new NeardTargetDetails(o.Path, o.Kind, NeardRecordProperties.Str(p, "Type"),
-            NeardRecordProperties.Str(p, "Protocol"), NeardPropertyReader.Get(p, "ReadOnly", v => v.GetBool())));
+            NeardRecordProperties.Str(p, "Protocol"), NeardPropertyReader.Get<bool>(p, "ReadOnly")));
         string? name = o.Kind == NeardObjectKind.Tag ? details.Type is null ? "NFC tag" : $"NFC tag ({details.Type})" : "NFC peer device";
         return new DeviceSighting(new NfcDeviceAddress(adapterIndex, target, []), adapterName, DateTimeOffset.UtcNow, name, Details: details, IsGone: gone);
     }

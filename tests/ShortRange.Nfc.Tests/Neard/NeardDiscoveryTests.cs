@@ -2,7 +2,6 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using ShortRange.Adapters;
-using ShortRange.DBus;
 using ShortRange.DependencyInjection;
 using ShortRange.Devices;
 using ShortRange.Discovery;
@@ -36,7 +35,7 @@ public sealed class NeardDiscoveryTests(NeardTestBus bus)
     public async Task Scan_powers_polls_reports_tags_restarts_after_loss_and_stops_on_dispose()
     {
         await using var neard = await FakeNeard.StartAsync(bus);
-        await neard.CallAsync("SetAutoTag", "Type 2", Array.Empty<byte>(), VariantValue.Array("a{sv}"));
+        await neard.CallAsync("SetAutoTag", "Type 2", Array.Empty<byte>(), Array.Empty<IReadOnlyList<KeyValuePair<string, object>>>());
         await using var sp = Provider();
         var scanner = sp.GetRequiredService<IDeviceScanner>();
         var sightings = scanner.Scan().Replay();
@@ -52,15 +51,15 @@ public sealed class NeardDiscoveryTests(NeardTestBus bus)
             Assert.Equal(1, state["StartCount"].GetInt32());
             Assert.Equal("Initiator", state["LastMode"].GetString());
 
-            await neard.CallAsync("RemoveTarget", VariantValue.ObjectPath(new ObjectPath("/org/neard/nfc0/tag0")));
+            await neard.CallAsync("RemoveTarget", new ObjPath("/org/neard/nfc0/tag0"));
             var lost = await sightings.Where(s => s.IsGone).FirstAsync().Timeout(TimeSpan.FromSeconds(30));
             Assert.Equal(found.Address, lost.Address);
             // neard ended the loop when it found the tag; the scanner starts it again, and the next tag is found.
             var next = await sightings.Where(s => !s.IsGone && s.Address != found.Address).FirstAsync().Timeout(TimeSpan.FromSeconds(30));
             Assert.Equal(new NfcDeviceAddress(0, 1, []), next.Address);
             Assert.Equal(2, (await neard.StateAsync())["StartCount"].GetInt32());
-            await neard.CallAsync("SetAutoTag", "", Array.Empty<byte>(), VariantValue.Array("a{sv}"));
-            await neard.CallAsync("RemoveTarget", VariantValue.ObjectPath(new ObjectPath("/org/neard/nfc0/tag1")));
+            await neard.CallAsync("SetAutoTag", "", Array.Empty<byte>(), Array.Empty<IReadOnlyList<KeyValuePair<string, object>>>());
+            await neard.CallAsync("RemoveTarget", new ObjPath("/org/neard/nfc0/tag1"));
             await neard.WaitForStateAsync(s => s["StartCount"].GetInt32() == 3, "the third StartPollLoop");
         }
         // Disposal stops the running loop.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using ShortRange.DBus;
+using ShortRange.Nfc.Neard.Bus;
+using Tmds.DBus.Protocol;
 
 namespace ShortRange.Nfc.Tests.Neard;
 
@@ -76,11 +77,11 @@ public sealed class NeardTestBus : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    public async Task<Connection> ConnectAsync()
+    public async Task<DBusConnection> ConnectAsync()
     {
         Assert.SkipWhen(SkipReason is not null, SkipReason ?? "");
-        var c = new Connection(new ConnectionOptions { Address = Address!, DefaultTimeout = TimeSpan.FromSeconds(20) });
-        await c.ConnectAsync(TestContext.Current.CancellationToken);
+        var c = new DBusConnection(Address!);
+        await c.ConnectAsync();
         return c;
     }
 
@@ -111,21 +112,22 @@ public sealed class NeardTestBusCollection : ICollectionFixture<NeardTestBus>
     public const string Name = "neard-bus";
 }
 
+/// <summary>An object-path argument of <see cref="FakeNeard.CallAsync"/>.</summary>
+public sealed record ObjPath(string Value);
+
 /// <summary>neard_service.py (the neard-shaped python3-dbus service) owning org.neard on the test bus; killed on dispose.</summary>
 public sealed class FakeNeard : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly DBusObjectProxy _control;
 
-    private FakeNeard(Process process, Connection control)
+    private FakeNeard(Process process, DBusConnection control)
     {
         _process = process;
         Control = control;
-        _control = new DBusObjectProxy(control, "org.neard", "/");
     }
 
-    /// <summary>Our connection used to drive the service's test-control interface.</summary>
-    public Connection Control { get; }
+    /// <summary>Our connection (Tmds.DBus.Protocol) used to drive the service's test-control interface.</summary>
+    public DBusConnection Control { get; }
 
     public static async Task<FakeNeard> StartAsync(NeardTestBus bus, string? adapter = "nfc0")
     {
@@ -141,7 +143,7 @@ public sealed class FakeNeard : IAsyncDisposable
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             string? line = await process.StandardOutput.ReadLineAsync(cts.Token);
             if (line != "ready") throw new InvalidOperationException("neard_service.py failed: " + await process.StandardError.ReadToEndAsync(cts.Token));
-            while (!await control.NameHasOwnerAsync("org.neard", cts.Token)) await Task.Delay(20, cts.Token);
+            while (!await neard.NameHasOwnerAsync("org.neard")) await Task.Delay(20, cts.Token);
             if (adapter is not null) await neard.CallAsync("AddAdapter", adapter);
             return neard;
         }
@@ -155,18 +157,84 @@ public sealed class FakeNeard : IAsyncDisposable
     private static string ScriptPath([CallerFilePath] string source = "") =>
         Path.Combine(Path.GetDirectoryName(source)!, "neard_service.py");
 
-    public Task<VariantValue[]> CallAsync(string member, params VariantValue[] args) =>
-        _control.CallAsync("org.shortrange.NeardTest", member, args, TestContext.Current.CancellationToken);
+    public Task<bool> NameHasOwnerAsync(string name)
+    {
+        using var w = Control.GetMessageWriter();
+        w.WriteMethodCallHeader("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner", "s");
+        w.WriteString(name);
+        return Control.CallMethodAsync(w.CreateMessage(), static (m, _) => m.GetBodyReader().ReadBool()).WaitAsync(TimeSpan.FromSeconds(30));
+    }
 
-    public async Task<Dictionary<string, VariantValue>> StateAsync() => (await CallAsync("State"))[0].GetStringDictionary();
+    /// <summary>
+    /// Calls org.shortrange.NeardTest.<paramref name="member"/>; arguments by .NET type: string s, <see cref="ObjPath"/> o,
+    /// bool b, byte[] ay, a list of string/object pairs a{sv}, an array of those aa{sv}. Replies: [] or [value].
+    /// </summary>
+    public async Task<object[]> CallAsync(string member, params object[] args)
+    {
+        string signature = string.Concat(args.Select(SignatureOf));
+        MessageWriter w = Control.GetMessageWriter();
+        MessageBuffer call;
+        try
+        {
+            w.WriteMethodCallHeader("org.neard", "/", "org.shortrange.NeardTest", member, signature);
+            foreach (var a in args) Write(ref w, a);
+            call = w.CreateMessage();
+        }
+        finally
+        {
+            w.Dispose();
+        }
+        return await Control.CallMethodAsync<object[]>(call, static (m, _) =>
+        {
+            var r = m.GetBodyReader();
+            return m.SignatureAsString switch
+            {
+                "" or null => [],
+                "o" => [r.ReadObjectPathAsString()],
+                "s" => [r.ReadString()],
+                "a{sv}" => [NeardValues.ReadStringVariantDictionary(ref r)],
+                "(so)" => [new object[] { r.ReadString(), r.ReadObjectPathAsString() }],
+                var sig => throw new InvalidOperationException("unexpected reply signature " + sig),
+            };
+        }).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+    }
+
+    private static string SignatureOf(object a) => a switch
+    {
+        string => "s",
+        ObjPath => "o",
+        bool => "b",
+        byte[] => "ay",
+        IReadOnlyList<KeyValuePair<string, object>> => "a{sv}",
+        IReadOnlyList<KeyValuePair<string, object>>[] => "aa{sv}",
+        _ => throw new ArgumentException("no D-Bus mapping for " + a.GetType()),
+    };
+
+    private static void Write(ref MessageWriter w, object a)
+    {
+        switch (a)
+        {
+            case string s: w.WriteString(s); break;
+            case ObjPath o: w.WriteObjectPath(o.Value); break;
+            case bool b: w.WriteBool(b); break;
+            case byte[] bytes: w.WriteArray(bytes); break;
+            case IReadOnlyList<KeyValuePair<string, object>> d: NeardValues.WriteStringVariantDictionary(ref w, d); break;
+            case IReadOnlyList<KeyValuePair<string, object>>[] list:
+                ArrayStart start = w.WriteArrayStart(DBusType.Array);
+                foreach (var d in list) NeardValues.WriteStringVariantDictionary(ref w, d);
+                w.WriteArrayEnd(start);
+                break;
+        }
+    }
+
+    public async Task<Dictionary<string, object>> StateAsync() => (Dictionary<string, object>)(await CallAsync("State"))[0];
 
     /// <summary>SpawnTarget(adapter, kind, protocol, readOnly, ndef, records): kind "Type 2", "NFC-DEP" … or "device".</summary>
-    public async Task<string> SpawnAsync(string kind, byte[] ndef, bool readOnly = false, string adapter = "nfc0", params IReadOnlyList<KeyValuePair<string, VariantValue>>[] records) =>
-        (await CallAsync("SpawnTarget", adapter, kind, "MIFARE", readOnly, ndef,
-            VariantValue.Array("a{sv}", records.Select(VariantValue.StringVariantDictionary).ToArray())))[0].GetString();
+    public async Task<string> SpawnAsync(string kind, byte[] ndef, bool readOnly = false, string adapter = "nfc0", params IReadOnlyList<KeyValuePair<string, object>>[] records) =>
+        (string)(await CallAsync("SpawnTarget", adapter, kind, "MIFARE", readOnly, ndef, records))[0];
 
     /// <summary>Waits (bounded, generous) until <paramref name="condition"/> holds on the service state.</summary>
-    public async Task WaitForStateAsync(Func<Dictionary<string, VariantValue>, bool> condition, string what)
+    public async Task WaitForStateAsync(Func<Dictionary<string, object>, bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!condition(await StateAsync()))
@@ -184,7 +252,7 @@ public sealed class FakeNeard : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        await Control.DisposeAsync();
+        Control.Dispose();
     }
 
     /// <summary>Kills the service (neard stopping) and waits for its name to leave the bus.</summary>
@@ -193,6 +261,26 @@ public sealed class FakeNeard : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await Control.NameHasOwnerAsync("org.neard", cts.Token)) await Task.Delay(20, cts.Token);
+        while (await NameHasOwnerAsync("org.neard")) await Task.Delay(20, cts.Token);
     }
+}
+
+/// <summary>Typed reads of the plain values the neard API and <see cref="FakeNeard"/> return (a wrong type fails the cast).</summary>
+internal static class TestValues
+{
+    public static string GetString(this object v) => (string)v;
+
+    public static bool GetBool(this object v) => (bool)v;
+
+    public static int GetInt32(this object v) => (int)v;
+
+    public static byte[] GetByteArray(this object v) => (byte[])v;
+
+    public static string[] GetStringArray(this object v) => (string[])v;
+
+    public static object[] GetItems(this object v) => (object[])v;
+
+    public static Dictionary<string, object> GetStringDictionary(this object v) => (Dictionary<string, object>)v;
+
+    public static IReadOnlyList<KeyValuePair<string, object>> Dict(params KeyValuePair<string, object>[] entries) => entries;
 }

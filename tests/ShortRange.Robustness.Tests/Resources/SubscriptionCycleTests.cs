@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ShortRange.Adapters;
 using ShortRange.Bluetooth;
 using ShortRange.Bluetooth.Discovery;
-using ShortRange.DBus;
+using ShortRange.Nfc.Neard.Bus;
+using Tmds.DBus.Protocol;
 using ShortRange.DependencyInjection;
 using ShortRange.Discovery;
 using ShortRange.Errors;
@@ -97,11 +99,10 @@ public class SubscriptionCycleTests
     {
         Assert.SkipUnless(PrivateDBusDaemon.IsAvailable, "dbus-daemon is not installed (apt-get install dbus)");
         using var daemon = PrivateDBusDaemon.Start();
-        await ResourceProbe.AssertFlatAsync("D-Bus connect (SASL + Hello) + dispose", async _ =>
+        await ResourceProbe.AssertFlatAsync("D-Bus connect (SASL + Hello) + dispose (neard's NeardBus on Tmds.DBus.Protocol)", async _ =>
         {
-            await using var c = new Connection(daemon.Address);
-            await c.ConnectAsync(TestContext.Current.CancellationToken);
-            Assert.StartsWith(":", c.UniqueName, StringComparison.Ordinal);
+            using var c = await NeardBus.ConnectAsync(daemon.Address, NullLogger.Instance, TestContext.Current.CancellationToken);
+            Assert.StartsWith(":", c.Connection.UniqueName, StringComparison.Ordinal);
         }, settle: Settle);
     }
 
@@ -110,14 +111,15 @@ public class SubscriptionCycleTests
     {
         Assert.SkipUnless(PrivateDBusDaemon.IsAvailable, "dbus-daemon is not installed (apt-get install dbus)");
         using var daemon = PrivateDBusDaemon.Start();
-        await using var c = new Connection(daemon.Address);
-        await c.ConnectAsync(TestContext.Current.CancellationToken);
-        var rule = new MatchRule { Interface = "org.neard.Adapter", Member = "PropertyChanged", Path = "/org/neard/nfc0" };
-        await ResourceProbe.AssertFlatAsync("D-Bus AddMatch (acknowledged) + RemoveMatch", async _ =>
+        using var c = await NeardBus.ConnectAsync(daemon.Address, NullLogger.Instance, TestContext.Current.CancellationToken);
+        var rule = new MatchRule { Type = MessageType.Signal, Interface = "org.neard.Adapter", Member = "PropertyChanged", Path = "/org/neard/nfc0" };
+        var signals = c.Watch(rule, static (m, _) => m.Serial);
+        await ResourceProbe.AssertFlatAsync("D-Bus AddMatch + RemoveMatch (a neard signal subscription)", async _ =>
         {
-            using var sub = await c.AddMatchAsync(rule, static (m, _) => m.Serial, (_, _) => { }, cancellationToken: TestContext.Current.CancellationToken);
+            using var sub = signals.Subscribe(_ => { });
+            await Task.Yield();
         }, settle: Settle);
         // The connection is still healthy after 1000+ match rules came and went.
-        Assert.Contains(c.UniqueName!, await c.ListNamesAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(c.Connection.UniqueName, await c.GetNameOwnerAsync(c.Connection.UniqueName!, TestContext.Current.CancellationToken));
     }
 }

@@ -3,7 +3,6 @@ using ShortRange.Bluetooth.Advertising;
 using ShortRange.Bluetooth.Att;
 using ShortRange.Bluetooth.Hci;
 using ShortRange.Bluetooth.Mgmt;
-using ShortRange.DBus;
 using ShortRange.Linux.Netlink;
 using ShortRange.LowPan.Errors;
 using ShortRange.LowPan.Ieee802154;
@@ -54,30 +53,10 @@ internal static class Targets
             [NdefMessage.Encode([NdefTextRecord.Create("hello", "en"), NdefUriRecord.Create("https://www.example.com")])]),
         new("llcp", b => _ = LlcpPdu.Parse(b).Information.Length, [typeof(LlcpProtocolException)], [[0x13, 0x20, 0x00, 0x10, 0x02]]),
         new("snep", b => _ = SnepHeader.Read(b, 1024), [typeof(SnepProtocolException)], [SnepMessages.Put([0xD0, 0x00, 0x00])]),
-        new("dbus", b => { using var m = Message.Parse(b); _ = DBusObjectProxy.ReadAll(m); }, [typeof(ProtocolException)], [DBusSeed()]),
         new("netlink", b => { foreach (var m in NetlinkMessage.ParseDatagram(b)) foreach (var a in new NetlinkAttributeReader(m.Payload.Span)) _ = a.IsNested ? 0 : a.Payload.Length; },
             [typeof(NetlinkFormatException)],
             [new NetlinkMessage(30, 0, 1, 0, new NetlinkAttributeWriter().WriteUInt32(1, 7).WriteString(2, "nfc0").ToArray()).ToBytes()]),
     ];
-
-    private static byte[] DBusSeed()
-    {
-        var w = new MessageWriter();
-        try
-        {
-            w.WriteSignalHeader(null, "/org/neard/nfc0", "org.freedesktop.DBus.Properties", "PropertiesChanged", "sa{sv}");
-            w.WriteString("org.neard.Adapter");
-            w.WriteDictionary([new("Powered", true), new("Mode", "Initiator")]);
-            using var m = w.CreateMessage();
-            var bytes = m.ToArray();
-            bytes[8] = 7; // serial (little-endian u32 at offset 8; the connection assigns it when sending)
-            return bytes;
-        }
-        finally
-        {
-            w.Dispose();
-        }
-    }
 
     /// <summary>Runs one input; an undocumented exception or an allocation beyond 64 × size + 64 KiB is thrown to AFL as a crash.</summary>
     public static void RunOne(Target t, byte[] input)
