@@ -138,6 +138,14 @@ public sealed class RfcommStream : Stream
         }
     }
 
+    /// <summary>
+    /// Largest piece handed to one send(2). Linux 6.1 allocates all frames of a send at once and, on a non-blocking
+    /// socket, frees them all with EAGAIN when the send buffer cannot hold them; writability is signalled once half the
+    /// buffer is free, so a send bigger than that never fits and the writer spins without progress (seen in the lab
+    /// with 64 KiB writes: nothing arrived in 120 s). A few frames per send keep every retry able to succeed.
+    /// </summary>
+    internal const int SendPiece = 4096;
+
     /// <summary>Writes all of <paramref name="buffer"/> (the kernel splits it into RFCOMM frames of the negotiated size).</summary>
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -145,7 +153,7 @@ public sealed class RfcommStream : Stream
         {
             while (!buffer.IsEmpty)
             {
-                int n = await _socket.Socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                int n = await _socket.Socket.SendAsync(buffer[..Math.Min(buffer.Length, SendPiece)], SocketFlags.None, cancellationToken).ConfigureAwait(false);
                 buffer = buffer[n..];
             }
         }
