@@ -17,11 +17,13 @@ public class SockaddrLayoutTests
         #include <bluetooth/bluetooth.h>
         #include <bluetooth/hci.h>
         #include <bluetooth/l2cap.h>
+        #include <bluetooth/rfcomm.h>
         #define P(n, v) printf("%s=%zu\n", n, (size_t)(v))
         int main(void) {
           P("hci.size", sizeof(struct sockaddr_hci)); P("hci.dev", offsetof(struct sockaddr_hci, hci_dev)); P("hci.channel", offsetof(struct sockaddr_hci, hci_channel));
           P("l2.size", sizeof(struct sockaddr_l2)); P("l2.psm", offsetof(struct sockaddr_l2, l2_psm)); P("l2.bdaddr", offsetof(struct sockaddr_l2, l2_bdaddr));
           P("l2.cid", offsetof(struct sockaddr_l2, l2_cid)); P("l2.type", offsetof(struct sockaddr_l2, l2_bdaddr_type));
+          P("rc.size", sizeof(struct sockaddr_rc)); P("rc.bdaddr", offsetof(struct sockaddr_rc, rc_bdaddr)); P("rc.channel", offsetof(struct sockaddr_rc, rc_channel)); P("BTPROTO_RFCOMM", BTPROTO_RFCOMM);
           P("nfc.size", sizeof(struct sockaddr_nfc)); P("nfc.dev", offsetof(struct sockaddr_nfc, dev_idx)); P("nfc.target", offsetof(struct sockaddr_nfc, target_idx)); P("nfc.proto", offsetof(struct sockaddr_nfc, nfc_protocol));
           P("llcp.size", sizeof(struct sockaddr_nfc_llcp)); P("llcp.dev", offsetof(struct sockaddr_nfc_llcp, dev_idx)); P("llcp.target", offsetof(struct sockaddr_nfc_llcp, target_idx));
           P("llcp.proto", offsetof(struct sockaddr_nfc_llcp, nfc_protocol)); P("llcp.dsap", offsetof(struct sockaddr_nfc_llcp, dsap)); P("llcp.ssap", offsetof(struct sockaddr_nfc_llcp, ssap));
@@ -112,6 +114,15 @@ public class SockaddrLayoutTests
         Same("l2.bdaddr", L2capSocketAddress.OffsetBdaddr);
         Same("l2.cid", L2capSocketAddress.OffsetCid);
         Same("l2.type", L2capSocketAddress.OffsetBdaddrType);
+    }
+
+    [Fact]
+    public void SockaddrRc_matches_header()
+    {
+        Same("rc.size", RfcommSocketAddress.SizeOf);
+        Same("rc.bdaddr", RfcommSocketAddress.OffsetBdaddr);
+        Same("rc.channel", RfcommSocketAddress.OffsetChannel);
+        Same("BTPROTO_RFCOMM", BluetoothSocketConstants.BTPROTO_RFCOMM);
     }
 
     [Fact]

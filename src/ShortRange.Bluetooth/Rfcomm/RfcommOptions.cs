@@ -1,0 +1,15 @@
+using ShortRange.Bluetooth.L2cap;
+
+namespace ShortRange.Bluetooth.Rfcomm;
+
+/// <summary>Options applied to an RFCOMM socket before connect or listen (accepted streams inherit a listener's).</summary>
+public sealed record RfcommOptions
+{
+    /// <summary>BT_SECURITY level to require (null: the kernel's default, Low). Medium and above start pairing when no key exists.</summary>
+    public L2capSecurityLevel? Security { get; init; }
+
+    /// <summary>How long a connect may take (default 30 s) before <see cref="RfcommTimeoutException"/>.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public static RfcommOptions Default { get; } = new();
+}

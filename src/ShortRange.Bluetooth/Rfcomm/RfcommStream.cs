@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Net.Sockets;
+using ShortRange.Bluetooth.L2cap;
+using ShortRange.Bluetooth.Sdp;
+using ShortRange.Linux.Sockets;
+
+namespace ShortRange.Bluetooth.Rfcomm;
+
+/// <summary>
+/// A connected RFCOMM channel (BTPROTO_RFCOMM, SOCK_STREAM) as a <see cref="Stream"/>, so StreamReader, PipeReader and
+/// CopyToAsync layer on it. Reads and writes are async on the runtime's epoll engine and cancellable. A read returns 0
+/// once the peer has closed the channel; failures are <see cref="RfcommLinkLostException"/> (link or controller gone),
+/// or another typed <see cref="RfcommException"/>.
+/// </summary>
+/// <remarks>
+/// Closing: <see cref="CloseAsync"/> is graceful — the kernel queues the DISC frame behind data not yet sent and
+/// (with SO_LINGER) shutdown waits for the peer's UA, so everything written reaches the peer first. <see cref="Dispose(bool)"/>
+/// and <see cref="Abort"/> close at once without waiting. The peer's DISC reaches a reader as ECONNRESET, which the
+/// kernel reports only after all received data was read; it is returned here as end of stream (0).
+/// </remarks>
+public sealed class RfcommStream : Stream
+{
+    private readonly NativeSocket _socket;
+    private int _closed;
+
+    private RfcommStream(NativeSocket socket, RfcommSocketAddress local, RfcommSocketAddress remote)
+    {
+        _socket = socket;
+        LocalAddress = local;
+        RemoteAddress = remote;
+    }
+
+    /// <summary>This side's adapter address and channel (getsockname).</summary>
+    public RfcommSocketAddress LocalAddress { get; }
+
+    /// <summary>The peer's address and channel (getpeername).</summary>
+    public RfcommSocketAddress RemoteAddress { get; }
+
+    /// <summary>The runtime socket. Do not dispose it separately.</summary>
+    public Socket Socket => _socket.Socket;
+
+    /// <summary>The native socket (for other socket options).</summary>
+    public NativeSocket NativeSocket => _socket;
+
+    /// <summary>BT_SECURITY of the link: the level and, once encrypted, the key size.</summary>
+    public BtSecurity Security => RfcommSockets.GetSecurity(_socket);
+
+    /// <summary>
+    /// Connects to server channel <paramref name="channel"/> (1–30) of <paramref name="remote"/> from adapter
+    /// <paramref name="local"/> (0: any). Throws <see cref="RfcommConnectionRefusedException"/> (nobody listens),
+    /// <see cref="RfcommHostUnreachableException"/>, <see cref="RfcommTimeoutException"/>, or
+    /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public static async Task<RfcommStream> ConnectAsync(ulong local, ulong remote, byte channel, RfcommOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (channel is < 1 or > 30) throw new ArgumentOutOfRangeException(nameof(channel), "RFCOMM server channels are 1–30");
+        options ??= RfcommOptions.Default;
+        var s = RfcommSockets.Open(new RfcommSocketAddress(local, 0), options);
+        string op = "connect to " + remote.ToString("X12", CultureInfo.InvariantCulture) + " channel " + channel.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            await s.ConnectAsync(new RfcommSocketAddress(remote, channel), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            return FromConnected(s);
+        }
+        catch (NativeSocketException e)
+        {
+            s.Dispose();
+            throw RfcommException.For(op, e.ErrorNumber, true, e);
+        }
+        catch
+        {
+            s.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Looks up <paramref name="serviceUuid"/> in the peer's SDP records (ServiceSearchAttribute, ProtocolDescriptorList)
+    /// and connects to the RFCOMM channel of the first record that has one. No such record throws
+    /// <see cref="RfcommServiceNotFoundException"/>.
+    /// </summary>
+    public static async Task<RfcommStream> ConnectAsync(ulong local, ulong remote, Guid serviceUuid, RfcommOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        byte channel = await FindChannelAsync(local, remote, serviceUuid, options?.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        return await ConnectAsync(local, remote, channel, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The RFCOMM channel the peer's SDP server lists for <paramref name="serviceUuid"/>.</summary>
+    public static async Task<byte> FindChannelAsync(ulong local, ulong remote, Guid serviceUuid, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        await using var sdp = await SdpClient.ConnectAsync(local, remote, timeout, cancellationToken).ConfigureAwait(false);
+        var records = await sdp.ServiceSearchAttributeAsync([serviceUuid],
+            [SdpAttributeRange.Single(SdpAttributeId.ServiceRecordHandle), SdpAttributeRange.Single(SdpAttributeId.ProtocolDescriptorList)],
+            cancellationToken).ConfigureAwait(false);
+        foreach (var r in records)
+            if (r.RfcommChannel is { } ch and >= 1 and <= 30) return ch;
+        throw new RfcommServiceNotFoundException(serviceUuid, remote);
+    }
+
+    internal static RfcommStream FromConnected(NativeSocket socket)
+    {
+        try
+        {
+            return new RfcommStream(socket, RfcommSocketAddress.Read(socket.GetLocalAddress()), RfcommSocketAddress.Read(socket.GetPeerAddress()));
+        }
+        catch (NativeSocketException e)
+        {
+            throw RfcommException.For(e.Operation, e.ErrorNumber, false, e);
+        }
+    }
+
+    public override bool CanRead => true;
+    public override bool CanWrite => true;
+    public override bool CanSeek => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>Reads available bytes (at least 1), or 0 once the peer has closed the channel.</summary>
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _socket.Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return 0; // the peer's DISC (rfcomm_recv_disc reports ECONNRESET after the queued data)
+        }
+        catch (SocketException e)
+        {
+            throw RfcommException.For("receive", e.NativeErrorCode, false, e);
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _closed) != 0)
+        {
+            throw new ObjectDisposedException(nameof(RfcommStream));
+        }
+    }
+
+    /// <summary>
+    /// Largest piece handed to one send(2). Linux 6.1 allocates all frames of a send at once and, on a non-blocking
+    /// socket, frees them all with EAGAIN when the send buffer cannot hold them; writability is signalled once half the
+    /// buffer is free, so a send bigger than that never fits and the writer spins without progress (seen in the lab
+    /// with 64 KiB writes: nothing arrived in 120 s). A few frames per send keep every retry able to succeed.
+    /// </summary>
+    internal const int SendPiece = 4096;
+
+    /// <summary>Writes all of <paramref name="buffer"/> (the kernel splits it into RFCOMM frames of the negotiated size).</summary>
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            while (!buffer.IsEmpty)
+            {
+                int n = await _socket.Socket.SendAsync(buffer[..Math.Min(buffer.Length, SendPiece)], SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                buffer = buffer[n..];
+            }
+        }
+        catch (SocketException e)
+        {
+            throw RfcommException.For("send", e.NativeErrorCode, false, e);
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Nothing to flush: every write has been handed to the kernel when it completes.</summary>
+    public override void Flush() { }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>
+    /// Graceful close: SO_LINGER with <paramref name="timeout"/> (default 10 s), then shutdown(SHUT_RDWR), which returns
+    /// once the peer acknowledged the DISC sent after all queued data (or the linger time ran out); then releases the socket.
+    /// </summary>
+    public async Task CloseAsync(TimeSpan? timeout = null)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        try
+        {
+            int seconds = (int)Math.Ceiling((timeout ?? TimeSpan.FromSeconds(10)).TotalSeconds);
+            _socket.Socket.LingerState = new LingerOption(true, Math.Max(1, seconds));
+            // rfcomm_sock_shutdown sleeps in the kernel while lingering: keep that off the caller's thread.
+            await Task.Run(() => _socket.Socket.Shutdown(SocketShutdown.Both)).ConfigureAwait(false);
+        }
+        catch (SocketException)
+        {
+            // Already closed by the peer or the link: nothing left to deliver.
+        }
+        finally
+        {
+            _socket.Dispose();
+        }
+    }
+
+    /// <summary>Abortive close: releases the socket at once without waiting for the peer (queued data may be lost).</summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        try { _socket.Socket.LingerState = new LingerOption(true, 0); }
+        catch (SocketException) { }
+        _socket.Dispose();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && Interlocked.Exchange(ref _closed, 1) == 0) _socket.Dispose();
+        base.Dispose(disposing);
+    }
+}
