@@ -29,6 +29,9 @@ internal sealed class FakeBnepChannel : IBnepChannel
 
     public void Deliver(string hex) => _incoming.Writer.TryWrite(Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal)));
     public void Close() => _incoming.Writer.TryComplete();
+    /// <summary>The next receive returns 0 once, before queued packets: the kernel reporting a reset (sk_err) first.</summary>
+    public void InjectReset() => _reset = true;
+    private bool _reset;
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> packet, CancellationToken cancellationToken)
     {
@@ -41,6 +44,11 @@ internal sealed class FakeBnepChannel : IBnepChannel
     public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, bool peek, CancellationToken cancellationToken)
     {
         byte[] p;
+        if (_reset)
+        {
+            _reset = false;
+            return 0;
+        }
         if (_peeked is not null) p = _peeked;
         else if (await _incoming.Reader.WaitToReadAsync(cancellationToken)) p = await _incoming.Reader.ReadAsync(cancellationToken);
         else

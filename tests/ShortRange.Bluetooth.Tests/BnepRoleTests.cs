@@ -54,6 +54,19 @@ public class BnepRoleTests
     }
 
     [Fact]
+    public async Task Client_reads_a_refusal_queued_behind_the_peers_reset()
+    {
+        // A server that refuses and closes at once: the kernel's first recv reports the reset (0) before the queued response.
+        var (ch, k, net) = Fakes();
+        ch.InjectReset();
+        ch.Deliver("01 02 0001");
+        ch.Close();
+        var e = await Assert.ThrowsAsync<BnepSetupRefusedException>(() =>
+            PanClient.ConnectCoreAsync(ch, k, net, true, BnepRole.Panu, BnepRole.Nap, Fast, null, Ct));
+        Assert.Equal(BnepSetupResponseCode.InvalidDestinationServiceUuid, e.Code);
+    }
+
+    [Fact]
     public async Task Client_resends_the_request_on_timeout_then_fails_with_ETIMEDOUT()
     {
         var (ch, k, net) = Fakes();

@@ -31,6 +31,10 @@ internal static class BnepSetup
                 while (true)
                 {
                     int n = await channel.ReceiveAsync(buffer, false, timeout.Token).ConfigureAwait(false);
+                    // A peer that answers and closes at once (BlueZ refuses so): the first recv after its Disconnection
+                    // Request reports the reset as EOF even with the answer still queued (see AwaitPeerCloseAsync); the
+                    // next recv returns the answer, or 0 at once (RCV_SHUTDOWN).
+                    if (n == 0) n = await channel.ReceiveAsync(buffer, false, timeout.Token).ConfigureAwait(false);
                     if (n == 0) throw new BnepException("BNEP setup: the L2CAP channel closed before the setup response");
                     var (type, _) = BnepCodec.ReadType(buffer.AsSpan(0, n));
                     if (type != BnepConstants.BNEP_CONTROL) continue; // data before setup completes: not ours to deliver
