@@ -20,28 +20,53 @@ internal sealed class FakeBnepChannel : IBnepChannel
     public bool HasQueuedPacket => _peeked is not null;
     public SafeHandle Handle { get; } = new SafeFileHandle(-1, ownsHandle: false);
 
+    /// <summary>Runs after each send: lets the test play a peer that reacts to what it read (e.g. closes).</summary>
+    public Action<byte[]>? OnSent { get; set; }
+    /// <summary>True once a receive reported the peer's close (0).</summary>
+    public bool SawPeerClose { get; private set; }
+    /// <summary>Whether the peer's close had been read when the channel was disposed.</summary>
+    public bool? DisposedAfterPeerClose { get; private set; }
+
     public void Deliver(string hex) => _incoming.Writer.TryWrite(Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal)));
     public void Close() => _incoming.Writer.TryComplete();
+    /// <summary>The next receive returns 0 once, before queued packets: the kernel reporting a reset (sk_err) first.</summary>
+    public void InjectReset() => _reset = true;
+    private bool _reset;
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> packet, CancellationToken cancellationToken)
     {
-        lock (Sent) Sent.Add(packet.ToArray());
+        var p = packet.ToArray();
+        lock (Sent) Sent.Add(p);
+        OnSent?.Invoke(p);
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, bool peek, CancellationToken cancellationToken)
     {
         byte[] p;
+        if (_reset)
+        {
+            _reset = false;
+            return 0;
+        }
         if (_peeked is not null) p = _peeked;
         else if (await _incoming.Reader.WaitToReadAsync(cancellationToken)) p = await _incoming.Reader.ReadAsync(cancellationToken);
-        else return 0;
+        else
+        {
+            SawPeerClose = true;
+            return 0;
+        }
         _peeked = peek ? p : null;
         if (peek) Peeks++;
         p.CopyTo(buffer);
         return p.Length;
     }
 
-    public void Dispose() => Disposed = true;
+    public void Dispose()
+    {
+        DisposedAfterPeerClose ??= SawPeerClose;
+        Disposed = true;
+    }
 }
 
 /// <summary>The kernel's session table: BNEPCONNADD announces the link on <see cref="FakePanNetwork"/>.</summary>

@@ -10,7 +10,7 @@ public class BnepRoleTests
     private static readonly PanOptions Fast = new()
     {
         SetupAttemptTimeout = TimeSpan.FromSeconds(5), SetupAttempts = 1, InterfaceTimeout = TimeSpan.FromSeconds(5),
-        SetupRequestTimeout = TimeSpan.FromSeconds(5),
+        SetupRequestTimeout = TimeSpan.FromSeconds(5), RefusalCloseTimeout = TimeSpan.FromMilliseconds(200),
     };
 
     private static string Hex(byte[] b) => Convert.ToHexString(b);
@@ -51,6 +51,19 @@ public class BnepRoleTests
         Assert.Contains(name, e.CodeName, StringComparison.Ordinal);
         Assert.Empty(k.Added);
         Assert.True(ch.Disposed && k.Disposed && net.Disposed);
+    }
+
+    [Fact]
+    public async Task Client_reads_a_refusal_queued_behind_the_peers_reset()
+    {
+        // A server that refuses and closes at once: the kernel's first recv reports the reset (0) before the queued response.
+        var (ch, k, net) = Fakes();
+        ch.InjectReset();
+        ch.Deliver("01 02 0001");
+        ch.Close();
+        var e = await Assert.ThrowsAsync<BnepSetupRefusedException>(() =>
+            PanClient.ConnectCoreAsync(ch, k, net, true, BnepRole.Panu, BnepRole.Nap, Fast, null, Ct));
+        Assert.Equal(BnepSetupResponseCode.InvalidDestinationServiceUuid, e.Code);
     }
 
     [Fact]
@@ -125,6 +138,45 @@ public class BnepRoleTests
         Assert.False(ch.HasQueuedPacket);  // consumed, so the kernel never sees it
         Assert.Empty(k.Added);
         Assert.True(ch.Disposed);
+    }
+
+    [Fact]
+    public async Task Refusing_server_closes_only_after_the_peer_closed()
+    {
+        // Lab failure under load: closing right after the refusal let the Disconnection Request reach the PANU before its
+        // recv ran, and that recv returned EOF with the refusal still queued. The refusing side must let the peer close first.
+        var (ch, k, net) = Fakes();
+        ch.OnSent = _ => ch.Close();  // the peer reads the refusal, then closes
+        ch.Deliver("01 01 02 1117 1115");
+        var e = await Assert.ThrowsAsync<BnepSetupRefusedException>(() => PanServer.AcceptCoreAsync(ch, k, net, false, BnepRole.Nap, 7, "pan0",
+            kernelAnswers: true, Fast with { RefusalCloseTimeout = TimeSpan.FromMinutes(5) }, null, Ct));
+        Assert.Equal(BnepSetupResponseCode.InvalidDestinationServiceUuid, e.Code);
+        Assert.Equal(["01020001"], ch.Sent.Select(Hex));
+        Assert.True(ch.DisposedAfterPeerClose);
+    }
+
+    [Fact]
+    public async Task Kernel_refusal_also_waits_for_the_peer_to_close()
+    {
+        var (ch, k, net) = Fakes();
+        k.FailAddWith = Errno.EEXIST;
+        ch.OnSent = _ => ch.Close();
+        ch.Deliver("01 01 02 1116 1115");
+        await Assert.ThrowsAsync<BnepException>(() => PanServer.AcceptCoreAsync(ch, k, net, true, BnepRole.Nap, 7, "pan0", kernelAnswers: true,
+            Fast with { RefusalCloseTimeout = TimeSpan.FromMinutes(5) }, null, Ct));
+        Assert.Equal(["01020004"], ch.Sent.Select(Hex));
+        Assert.True(ch.DisposedAfterPeerClose);
+    }
+
+    [Fact]
+    public async Task Refusing_server_closes_anyway_when_the_peer_never_does()
+    {
+        var (ch, k, net) = Fakes();
+        ch.Deliver("01 01 02 1116 1116");
+        await Assert.ThrowsAsync<BnepSetupRefusedException>(() =>
+            PanServer.AcceptCoreAsync(ch, k, net, false, BnepRole.Nap, 7, "pan0", kernelAnswers: true, Fast, null, Ct));
+        Assert.True(ch.Disposed);
+        Assert.False(ch.DisposedAfterPeerClose);
     }
 
     [Fact]

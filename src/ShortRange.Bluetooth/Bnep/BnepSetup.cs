@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using ShortRange.Linux.Sockets;
 
@@ -30,6 +31,10 @@ internal static class BnepSetup
                 while (true)
                 {
                     int n = await channel.ReceiveAsync(buffer, false, timeout.Token).ConfigureAwait(false);
+                    // A peer that answers and closes at once (BlueZ refuses so): the first recv after its Disconnection
+                    // Request reports the reset as EOF even with the answer still queued (see AwaitPeerCloseAsync); the
+                    // next recv returns the answer, or 0 at once (RCV_SHUTDOWN).
+                    if (n == 0) n = await channel.ReceiveAsync(buffer, false, timeout.Token).ConfigureAwait(false);
                     if (n == 0) throw new BnepException("BNEP setup: the L2CAP channel closed before the setup response");
                     var (type, _) = BnepCodec.ReadType(buffer.AsSpan(0, n));
                     if (type != BnepConstants.BNEP_CONTROL) continue; // data before setup completes: not ours to deliver
@@ -112,6 +117,32 @@ internal static class BnepSetup
                 await channel.SendAsync(BnepCodec.Encode(new BnepCommandNotUnderstood(u.Type)), cancellationToken).ConfigureAwait(false);
             else
                 logger?.LogDebug("BNEP setup: ignoring {Message} before the setup request", message?.ToString() ?? "a non-control packet");
+        }
+    }
+
+    /// <summary>
+    /// After a refusal, lets the peer close first (its EOF, bounded by <paramref name="limit"/>) so the refusal is read.
+    /// Closing at once sends the L2CAP Disconnection Request right behind the response; if it lands before the peer's
+    /// recv runs, that recv returns 0 with the response still queued: skb_recv_datagram reports the reset (sk_err)
+    /// before queued data, and bt_sock_recvmsg turns it into EOF once RCV_SHUTDOWN is set (net/core/datagram.c,
+    /// net/bluetooth/af_bluetooth.c). Packets that still arrive are dropped.
+    /// </summary>
+    public static async Task AwaitPeerCloseAsync(IBnepChannel channel, TimeSpan limit, ILogger? logger, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(limit);
+        var buffer = new byte[MaxPacket];
+        try
+        {
+            while (await channel.ReceiveAsync(buffer, false, wait.Token).ConfigureAwait(false) != 0) { }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger?.LogDebug("BNEP setup: the refused peer did not close within {Limit}; closing", limit);
+        }
+        catch (SocketException e)
+        {
+            logger?.LogDebug(e, "BNEP setup: the refused peer's channel failed while waiting for its close");
         }
     }
 

@@ -18,6 +18,12 @@ public sealed record PanOptions
     /// <summary>How long to wait for the bnepN link event after BNEPCONNADD, and for its removal on disposal.</summary>
     public TimeSpan InterfaceTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Server: after refusing a setup, how long to wait for the peer to close the channel before closing it ourselves.
+    /// Closing first races the refusal: the peer's kernel reports the reset before queued data (see <see cref="BnepSetup"/>).
+    /// </summary>
+    public TimeSpan RefusalCloseTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Interface name or pattern for BNEPCONNADD (null: the kernel's "bnep%d").</summary>
     public string? InterfaceName { get; set; }
 

@@ -125,6 +125,11 @@ public sealed class PanServer : IAsyncDisposable
                 {
                     throw new BnepException("BNEP setup (no BNEP_SETUP_CONNECTION_REQUEST_MSG)", Errno.ETIMEDOUT);
                 }
+                catch (BnepSetupRefusedException)
+                {
+                    await BnepSetup.AwaitPeerCloseAsync(channel, options.RefusalCloseTimeout, logger, cancellationToken).ConfigureAwait(false);
+                    throw;
+                }
             }
             uint flags = kernelAnswers ? 1u << BnepKernelAbi.BNEP_SETUP_RESPONSE : 0;
             try
@@ -137,6 +142,7 @@ public sealed class PanServer : IAsyncDisposable
                 // The peeked request is still queued and nobody answered it: consume it and refuse.
                 await channel.ReceiveAsync(new byte[BnepConstants.BNEP_MTU], false, cancellationToken).ConfigureAwait(false);
                 await BnepSetup.Respond(channel, BnepSetupResponseCode.ConnectionNotAllowed, cancellationToken).ConfigureAwait(false);
+                await BnepSetup.AwaitPeerCloseAsync(channel, options.RefusalCloseTimeout, logger, cancellationToken).ConfigureAwait(false);
                 throw;
             }
         }
