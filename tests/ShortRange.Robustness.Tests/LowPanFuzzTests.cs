@@ -27,7 +27,10 @@ public class LowPanFuzzTests
         var frames = new List<byte[]>();
         var sender = new LowPanLink(new LowPanLinkOptions { PanId = LowPanGen.PanId, ExtendedAddress = LowPanGen.Peer.Extended, Contexts = LowPanGen.Contexts() });
         var gen = LowPanGen.Packet(LowPanGen.Peer, LowPanGen.Ours, 300);
-        gen.Sample(p => { sender.Send(p, LowPanGen.Ours, f => frames.Add(f.ToArray())); }, iter: 40, threads: 1, seed: "0000000000001");
+        // A fixed PCG, so the seeds are the same every run: CsCheck's Sample(seed: …) uses the seed for its first iteration
+        // only, and 40 random packets sometimes held none large enough to fragment, which failed the reassembler test.
+        var pcg = new PCG(1, 1);
+        for (int i = 0; i < 40; i++) sender.Send(gen.Generate(pcg, null, out _), LowPanGen.Ours, f => frames.Add(f.ToArray()));
         return [.. frames];
     });
 
