@@ -179,7 +179,13 @@ public class L2capChannelHwTests
         Assert.True(e is L2capTimeoutException or L2capHostUnreachableException, $"unexpected {e.GetType().Name}: {e.Message}");
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"took {sw.Elapsed}");
         TestContext.Current.SendDiagnosticMessage($"unreachable: {e.GetType().Name} ({e.Message}) after {sw.ElapsedMilliseconds} ms");
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct); // let the kernel drop the abandoned LE connection attempt
+        // The kernel keeps the abandoned attempt (an hci_conn scanning for the address) until its drop timer fires; the
+        // next test must not start with it pending. HCIGETCONNLIST (hcitool con) lists it until then.
+        string hcitool = LabRequire.Tool("hcitool");
+        string Connections() => LabProcess.Run(hcitool, "-i", $"hci{le.LocalIndex}", "con").StandardOutput;
+        Console.WriteLine("@@LECON after close: " + Connections().ReplaceLineEndings(" | "));
+        Assert.True(LabProcess.WaitUntil(() => !Connections().Contains("00:11:22:33:44:55", StringComparison.Ordinal), TimeSpan.FromSeconds(30)),
+            "the kernel still lists the abandoned LE connection 30 s after close: " + Connections());
     }
 
     [Fact]
@@ -194,7 +200,7 @@ public class L2capChannelHwTests
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var buf = new byte[1024];
         var pending = c.ReceiveAsync(buf, cts.Token).AsTask();
-        await Task.Delay(300, Ct);
+        await Task.Delay(300, Ct); // a negative window, not a wait for readiness: nothing is sent, so completing is a bug
         Assert.False(pending.IsCompleted);
         var sw = Stopwatch.StartNew();
         await cts.CancelAsync();
