@@ -185,10 +185,13 @@ public class HciChannelTests
         await t.Sent.Reader.ReadAsync(Ct);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
-        // The late answer for the cancelled command has no waiter; a new command gets its own answer.
+        // The late answer for the cancelled command has no waiter; a new command gets its own answer. Subscribers see an
+        // event after the channel matched it against waiters, so seeing it means the late answer found none.
+        var lateSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sub = c.Events(HciFilter.AllEvents).Subscribe(_ => lateSeen.TrySetResult());
         t.Inject(HciFakeTransport.Complete(HciOpcode.HCI_Read_BD_ADDR, 1, 0x00, 1, 2, 3, 4, 5, 6));
+        await lateSeen.Task.WaitAsync(Wait, Ct);
         t.Responder = p => [HciFakeTransport.Complete(p.Opcode, 1, 0x00, 0x00, 0x00, 0x00, 0x01, 0xAA, 0x00)];
-        await Task.Delay(100, Ct);
         Assert.Equal(0x00AA01000000UL, await c.ReadBdAddrAsync(Ct));
     }
 }

@@ -171,15 +171,23 @@ public class L2capChannelHwTests
         // holds the channel: list_del corruption in hci_chan_del). An LE connect waits for the peer's advertisements
         // instead, so our bound fires first and the socket is closed before the kernel gives up on the link.
         await using var le = await LowEnergyAsync(Ct);
+        string hcitool = LabRequire.Tool("hcitool");
+        string Connections() => LabProcess.Run(hcitool, "-i", $"hci{le.LocalIndex}", "con").StandardOutput;
         var sw = Stopwatch.StartNew();
-        var e = await Assert.ThrowsAnyAsync<L2capException>(() =>
-            L2capChannel.ConnectAsync(le.Local(), new L2capSocketAddress(0x0089, 0x001122334455, 0, BluetoothSocketConstants.BDADDR_LE_PUBLIC),
-                timeout: TimeSpan.FromSeconds(3), cancellationToken: Ct));
+        var connect = L2capChannel.ConnectAsync(le.Local(), new L2capSocketAddress(0x0089, 0x001122334455, 0, BluetoothSocketConstants.BDADDR_LE_PUBLIC),
+            timeout: TimeSpan.FromSeconds(3), cancellationToken: Ct);
+        // While it is pending, HCIGETCONNLIST shows the attempt: the same view the wait below relies on.
+        bool listed = LabProcess.WaitUntil(() => connect.IsCompleted || Connections().Contains("00:11:22:33:44:55", StringComparison.Ordinal), TimeSpan.FromSeconds(3));
+        Console.WriteLine($"@@LECON pending attempt listed: {listed && !connect.IsCompleted}");
+        var e = await Assert.ThrowsAnyAsync<L2capException>(() => connect);
         sw.Stop();
         Assert.True(e is L2capTimeoutException or L2capHostUnreachableException, $"unexpected {e.GetType().Name}: {e.Message}");
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"took {sw.Elapsed}");
         TestContext.Current.SendDiagnosticMessage($"unreachable: {e.GetType().Name} ({e.Message}) after {sw.ElapsedMilliseconds} ms");
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct); // let the kernel drop the abandoned LE connection attempt
+        // The kernel keeps the abandoned attempt (an hci_conn scanning for the address) until its drop timer fires; the
+        // next test must not start with it pending. HCIGETCONNLIST (hcitool con) lists it until then.
+        Assert.True(LabProcess.WaitUntil(() => !Connections().Contains("00:11:22:33:44:55", StringComparison.Ordinal), TimeSpan.FromSeconds(30)),
+            "the kernel still lists the abandoned LE connection 30 s after close: " + Connections());
     }
 
     [Fact]
@@ -194,7 +202,7 @@ public class L2capChannelHwTests
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var buf = new byte[1024];
         var pending = c.ReceiveAsync(buf, cts.Token).AsTask();
-        await Task.Delay(300, Ct);
+        await Task.Delay(300, Ct); // a negative window, not a wait for readiness: nothing is sent, so completing is a bug
         Assert.False(pending.IsCompleted);
         var sw = Stopwatch.StartNew();
         await cts.CancelAsync();

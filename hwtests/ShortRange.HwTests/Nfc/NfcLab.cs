@@ -66,8 +66,13 @@ internal sealed class NfcLab : IAsyncDisposable
         for (int attempt = 0; ; attempt++)
         {
             LabControl.ReloadModule("nfcsim");
+            // modprobe returns after nfcsim_init registered both devices, so this wait should never need a second
+            // reload; any that happens is recorded in the lab's notes so it cannot hide.
             if (LabProcess.WaitUntil(() => LabControl.NfcDevices().Count == 2, TimeSpan.FromSeconds(5))) return;
-            if (attempt == 4) throw new InvalidOperationException("nfcsim came back as " + string.Join(",", LabControl.NfcDevices()));
+            string seen = string.Join(",", LabControl.NfcDevices());
+            try { File.AppendAllText("/lab/notes", $"lab: nfcsim reload {attempt + 1} gave [{seen}], not two devices; reloading again\n"); }
+            catch (IOException) { }
+            if (attempt == 4) throw new InvalidOperationException("nfcsim came back as " + seen);
             Thread.Sleep(2000);
         }
     }

@@ -144,6 +144,10 @@ public sealed class NfcNetlinkHwTests
         var (local, peer) = LabRequire.NfcPair();
         var ct = TestContext.Current.CancellationToken;
         var monitor = new NfcAdapterMonitor();
+        // Ready = the kernel counts one more member of the nfc "events" group: the monitor resolves the family
+        // asynchronously after Subscribe returns, and a reload before it joins would go unseen.
+        int group = NetlinkMembership.GenericGroupId("nfc", "events");
+        int membersBefore = NetlinkMembership.Members(NetlinkMembership.NETLINK_GENERIC, group);
         var events = new List<AdapterEvent>();
         var gotAll = new TaskCompletionSource();
         using var sub = monitor.Changes.Subscribe(e =>
@@ -155,7 +159,8 @@ public sealed class NfcNetlinkHwTests
                     gotAll.TrySetResult();
             }
         });
-        await Task.Delay(3000, ct); // the monitor joins the events group asynchronously (family resolution first); TCG is slow
+        Assert.True(LabProcess.WaitUntil(() => NetlinkMembership.Members(NetlinkMembership.NETLINK_GENERIC, group) > membersBefore, NfcLab.Wait),
+            $"the monitor did not join nfc events group {group} within {NfcLab.Wait}");
         LabControl.ReloadModule("nfcsim");
         await gotAll.Task.WaitAsync(NfcLab.Wait, ct);
         lock (events)

@@ -130,6 +130,14 @@ public sealed class NeardClient : IAsyncDisposable
     public NeardDevice GetDevice(string path) => new(this, path);
 
     /// <summary>
+    /// Completes when every signal subscription made so far on this client (<see cref="WatchObjects"/>, property
+    /// changes, owner changes) is active, so a change made after it returns is delivered. Subscribing alone does not
+    /// guarantee that: the match rules reach the bus asynchronously, and a change that another connection makes at once
+    /// can overtake them. Bounded by <paramref name="cancellationToken"/> and a 25 s timeout (<see cref="TimeoutException"/>).
+    /// </summary>
+    public Task WhenSubscribedAsync(CancellationToken cancellationToken = default) => Bus.WhenSubscribedAsync(cancellationToken);
+
+    /// <summary>
     /// Objects added and removed (ObjectManager InterfacesAdded/InterfacesRemoved at "/"). Cold: subscribing adds the
     /// match rules, disposing removes them. A removed object carries no properties.
     /// </summary>

@@ -172,8 +172,9 @@ public class BluetoothScannerTests
         var events = new List<AdapterEvent>();
         var three = new TaskCompletionSource();
         using var sub = monitor.Changes.Subscribe(e => { lock (events) { events.Add(e); if (events.Count == 3) three.TrySetResult(); } });
+        // The monitor subscribes to events before Read Index List, and the fake queues events behind the answers it
+        // already gave, so events injected now are seen in order (no pause needed).
         while ((await k.Sent.Reader.ReadAsync(Ct)).Code != MgmtOpcode.MGMT_OP_READ_INFO) { }
-        await Task.Delay(100, Ct);
         k.Inject(MgmtEventCode.MGMT_EV_INDEX_ADDED, 1);
         k.Inject(MgmtEventCode.MGMT_EV_NEW_SETTINGS, 1, 0, 0, 0, 0);
         k.Inject(MgmtEventCode.MGMT_EV_INDEX_REMOVED, 1);

@@ -19,6 +19,47 @@ public sealed class NeardBusBehaviourTests(NeardTestBus bus)
     private static KeyValuePair<string, object> P(string k, object v) => new(k, v);
 
     [Fact]
+    public async Task WhenSubscribed_waits_until_the_bus_has_added_the_match_rules()
+    {
+        await using var neard = await FakeNeard.StartAsync(bus);
+        await using var client = await NeardClient.ConnectAsync(bus.Address, null, Ct);
+        int before = await neard.MatchRulesContainingAsync("member='InterfacesAdded'");
+        // A stopped daemon holds the AddMatch (and GetNameOwner) replies back: readiness must wait for them.
+        Assert.Equal(0, Kill("-STOP", bus.DaemonPid));
+        Task ready;
+        IDisposable sub;
+        try
+        {
+            sub = client.WatchObjects().Subscribe(_ => { });
+            ready = client.WhenSubscribedAsync(Ct);
+            await Task.WhenAny(ready, Task.Delay(500, Ct));
+            Assert.False(ready.IsCompleted, "WhenSubscribedAsync completed while the bus could not have answered");
+        }
+        finally
+        {
+            Assert.Equal(0, Kill("-CONT", bus.DaemonPid));
+        }
+        using (sub)
+        {
+            await ready.WaitAsync(Bound, Ct);
+            Assert.True(await neard.MatchRulesContainingAsync("member='InterfacesAdded'") > before);
+            // And what it promises: a change made by another connection right after it is delivered.
+            var seen = client.WatchObjects().Where(e => e.Added).Replay();
+            using var connect = seen.Connect();
+            await client.WhenSubscribedAsync(Ct);
+            string path = await neard.SpawnAsync("Type 2", []);
+            Assert.Equal(path, (await seen.FirstAsync().Timeout(Bound)).Object.Path);
+        }
+    }
+
+    private static int Kill(string signal, int pid)
+    {
+        using var p = System.Diagnostics.Process.Start("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        p.WaitForExit();
+        return p.ExitCode;
+    }
+
+    [Fact]
     public async Task A_blocked_subscriber_does_not_stall_calls_on_the_same_connection()
     {
         await using var neard = await FakeNeard.StartAsync(bus);
@@ -30,7 +71,7 @@ public sealed class NeardBusBehaviourTests(NeardTestBus bus)
             entered.TrySetResult();
             gate.Wait(TimeSpan.FromSeconds(60)); // a subscriber that blocks
         });
-        await Task.Delay(100, Ct); // let AddMatch reach the daemon
+        await client.WhenSubscribedAsync(Ct);
         await neard.SpawnAsync("Type 2", []);
         await entered.Task.WaitAsync(Bound, Ct);
         try
@@ -107,7 +148,7 @@ public sealed class NeardBusBehaviourTests(NeardTestBus bus)
         });
         var good = client.WatchObjects().Where(e => e.Added && e.Object.Kind == NeardObjectKind.Tag).Replay();
         using var connect = good.Connect();
-        await Task.Delay(100, Ct);
+        await client.WhenSubscribedAsync(Ct);
         string first = await neard.SpawnAsync("Type 2", []);
         Assert.Equal(first, (await good.FirstAsync().Timeout(Bound)).Object.Path);
         string second = await neard.SpawnAsync("Type 3", []);

@@ -43,7 +43,7 @@ public sealed class NeardClientTests(NeardTestBus bus)
 
         var changes = adapter.WatchPropertiesChanged().Replay();
         using var connect = changes.Connect();
-        await Task.Delay(100, Ct); // let AddMatch reach the daemon before the change
+        await client.WhenSubscribedAsync(Ct);
         await adapter.SetPoweredAsync(true, Ct);
         var change = await changes.FirstAsync(c => c.Changed.ContainsKey("Powered")).Timeout(TimeSpan.FromSeconds(30));
         Assert.True(change.Changed["Powered"].GetBool());
@@ -115,7 +115,7 @@ public sealed class NeardClientTests(NeardTestBus bus)
         await using var client = await NeardClient.ConnectAsync(bus.Address, null, Ct);
         var events = client.WatchObjects().Replay();
         using var connect = events.Connect();
-        await Task.Delay(100, Ct);
+        await client.WhenSubscribedAsync(Ct);
         string path = await neard.SpawnAsync("Type 3", [], false, "nfc0", [P("Type", "URI"), P("URI", "tel:1")]);
         var added = await events.Where(e => e.Added && e.Object.Kind == NeardObjectKind.Tag).FirstAsync().Timeout(TimeSpan.FromSeconds(30));
         Assert.Equal(path, added.Object.Path);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
@@ -130,9 +131,19 @@ public sealed class NeardDiscoveryTests(NeardTestBus bus)
         var info = Assert.Single(await monitor.GetAdaptersAsync(Ct));
         Assert.Equal((Technology.Nfc, "nfc0", false), (info.Technology, info.Name, info.IsPowered));
 
+        string[] rules = ["member='InterfacesAdded'", "member='InterfacesRemoved'", "member='PropertiesChanged'"];
+        var before = new int[rules.Length];
+        for (int i = 0; i < rules.Length; i++) before[i] = await neard.MatchRulesContainingAsync(rules[i]);
         var events = monitor.Changes.Replay();
         using var connect = events.Connect();
-        await Task.Delay(300, Ct); // the monitor connects and adds its match rules
+        // Ready = the bus lists the monitor's match rules (it connects on its own connection, out of our reach).
+        var listening = Stopwatch.StartNew();
+        for (int i = 0; i < rules.Length; i++)
+            while (await neard.MatchRulesContainingAsync(rules[i]) <= before[i])
+            {
+                Assert.True(listening.Elapsed < TimeSpan.FromSeconds(30), $"the monitor added no {rules[i]} rule within 30 s");
+                await Task.Delay(20, Ct);
+            }
         await neard.CallAsync("AddAdapter", "nfc1");
         var added = await events.FirstAsync(e => e.Kind == AdapterEventKind.Added).Timeout(TimeSpan.FromSeconds(30));
         Assert.Equal("nfc1", added.Adapter.Name);

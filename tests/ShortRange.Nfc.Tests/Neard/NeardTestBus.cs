@@ -19,6 +19,9 @@ public sealed class NeardTestBus : IAsyncLifetime
 
     public string? SkipReason { get; private set; }
 
+    /// <summary>The dbus-daemon's pid (a test may SIGSTOP it to hold replies back).</summary>
+    public int DaemonPid => _daemon?.Id ?? throw new InvalidOperationException("the bus is not running");
+
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists("/usr/bin/dbus-daemon"))
@@ -163,6 +166,36 @@ public sealed class FakeNeard : IAsyncDisposable
         w.WriteMethodCallHeader("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner", "s");
         w.WriteString(name);
         return Control.CallMethodAsync(w.CreateMessage(), static (m, _) => m.GetBodyReader().ReadBool()).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// How many match rules on the bus contain <paramref name="fragment"/>, from the daemon's own
+    /// org.freedesktop.DBus.Debug.Stats.GetAllMatchRules (a{sas}: unique name → its rules). A rule listed there has been
+    /// added, and its AddMatch reply (and the GetNameOwner reply its client sent before it) is already queued to that
+    /// client ahead of any signal emitted afterwards — the readiness a test can wait on for a connection it cannot reach.
+    /// </summary>
+    public async Task<int> MatchRulesContainingAsync(string fragment)
+    {
+        MessageBuffer message;
+        using (var w = Control.GetMessageWriter())
+        {
+            w.WriteMethodCallHeader("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.Debug.Stats", "GetAllMatchRules", "");
+            message = w.CreateMessage();
+        }
+        return await Control.CallMethodAsync(message, static (m, state) =>
+        {
+            string fragment = (string)state!;
+            var r = m.GetBodyReader();
+            int count = 0;
+            ArrayEnd connections = r.ReadDictionaryStart();
+            while (r.HasNext(connections))
+            {
+                r.ReadString();
+                foreach (string rule in r.ReadArrayOfString())
+                    if (rule.Contains(fragment, StringComparison.Ordinal)) count++;
+            }
+            return count;
+        }, fragment).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ internal sealed class NeardBus : IDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(25);
 
     private readonly ILogger _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _pendingMatches = new();
 
     private NeardBus(DBusConnection connection, ILogger logger)
     {
@@ -93,6 +94,29 @@ internal sealed class NeardBus : IDisposable
     /// </summary>
     public IObservable<T> Watch<T>(MatchRule rule, MessageValueReader<T> reader) =>
         new SignalObservable<T>(this, rule, reader, _logger);
+
+    /// <summary>Registers a match being added; <see cref="WhenSubscribedAsync"/> waits for it until it completes.</summary>
+    internal void TrackMatch(Task match)
+    {
+        if (match.IsCompleted) return;
+        _pendingMatches.TryAdd(match, 0);
+        _ = match.ContinueWith(static (t, s) => ((NeardBus)s!)._pendingMatches.TryRemove(t, out _), this,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Completes when every match added so far is active: AddMatch answered by the bus and the sender's unique name
+    /// resolved (Tmds.DBus.Protocol filters signals by it). A match that failed counts as settled: its subscription
+    /// ends with that error on its own.
+    /// </summary>
+    public Task WhenSubscribedAsync(CancellationToken cancellationToken)
+    {
+        var pending = _pendingMatches.Keys.ToArray();
+        if (pending.Length == 0) return Task.CompletedTask;
+        var settled = Task.WhenAll(pending).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return Bounded(settled, DefaultTimeout, cancellationToken);
+    }
 
     /// <summary>NameOwnerChanged for <paramref name="name"/>: the new owner, or null when the name left the bus.</summary>
     public IObservable<string?> WatchNameOwner(string name) =>

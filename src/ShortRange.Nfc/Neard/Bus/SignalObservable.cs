@@ -20,7 +20,7 @@ internal sealed class SignalObservable<T>(NeardBus bus, MatchRule rule, MessageV
     {
         ArgumentNullException.ThrowIfNull(observer);
         var subscription = new Subscription(observer, logger);
-        subscription.Start(bus.Connection, rule, reader);
+        subscription.Start(bus, rule, reader);
         return subscription;
     }
 
@@ -32,10 +32,11 @@ internal sealed class SignalObservable<T>(NeardBus bus, MatchRule rule, MessageV
         private Task<IDisposable>? _match;
         private int _disposed;
 
-        public void Start(DBusConnection connection, MatchRule rule, MessageValueReader<T> reader)
+        public void Start(NeardBus bus, MatchRule rule, MessageValueReader<T> reader)
         {
-            _match = connection.AddMatchAsync(rule, reader, Enqueue, emitOnCapturedContext: false,
+            _match = bus.Connection.AddMatchAsync(rule, reader, Enqueue, emitOnCapturedContext: false,
                 ObserverFlags.EmitOnConnectionClosed | ObserverFlags.EmitOnConnectionFailed | ObserverFlags.EmitOnReaderFailed, this).AsTask();
+            bus.TrackMatch(_match);
             _ = PumpAsync();
         }
 
