@@ -81,7 +81,7 @@ public sealed partial class LeAdvertisingHwTests
         return r.Span[7];
     }
 
-    private static string Format(ulong address) => string.Join(':', Enumerable.Range(0, 6).Select(i => ((byte)(address >> (8 * (5 - i)))).ToString("X2", CultureInfo.InvariantCulture)));
+    internal static string Format(ulong address) => string.Join(':', Enumerable.Range(0, 6).Select(i => ((byte)(address >> (8 * (5 - i)))).ToString("X2", CultureInfo.InvariantCulture)));
 
     private static string Tail(string s) => s.Length > 4000 ? s[^4000..] : s;
 
