@@ -29,9 +29,8 @@ public sealed class GattDatabase
         var service = new GattLocalService(this, uuid, primary);
         var value = new byte[AttUuid.GetSize(uuid)];
         AttUuid.Write(uuid, value);
+        _services.Add(service);   // first: Add extends the last service's range, which is now this one
         service.Handle = Add(primary ? GattUuids.PrimaryService : GattUuids.SecondaryService, GattPermissions.Read, value).Handle;
-        service.EndHandle = service.Handle;
-        _services.Add(service);
         return service;
     }
 
@@ -93,7 +92,7 @@ public sealed class GattLocalService
     /// <summary>
     /// Adds a characteristic: its declaration (§3.3.1), its value attribute and, for Notify or Indicate, a Client
     /// Characteristic Configuration descriptor (§3.3.3.3) kept per client. Without <paramref name="onRead"/> reads
-    /// return the stored value; without <paramref name="onWrite"/> writes replace it.
+    /// return the stored value; a write replaces it once <paramref name="onWrite"/> (if any) accepted it.
     /// </summary>
     public GattLocalCharacteristic AddCharacteristic(Guid uuid, GattCharacteristicProperties properties, GattPermissions permissions,
         ReadOnlyMemory<byte> value = default, GattReadHandler? onRead = null, GattWriteHandler? onWrite = null)

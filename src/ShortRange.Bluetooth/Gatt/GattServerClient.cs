@@ -182,12 +182,10 @@ public sealed class GattServerClient : IAttRequestHandler
                 throw new GattErrorException(AttErrorCode.ClientCharacteristicConfigurationDescriptorImproperlyConfigured) { Handle = handle };
             lock (_gate) _cccd[handle] = config;
         }
-        else if (a.OnWrite is { } write)
-        {
-            await Handler(async () => { await write(this, value, ct).ConfigureAwait(false); return default; }, handle).ConfigureAwait(false);
-        }
         else
         {
+            if (a.OnWrite is { } write)
+                await Handler(async () => { await write(this, value, ct).ConfigureAwait(false); return default; }, handle).ConfigureAwait(false);
             a.Value = value.ToArray();
         }
         return opcode == AttOpcode.ATT_WRITE_REQ ? new AttWriteResponse() : null;
