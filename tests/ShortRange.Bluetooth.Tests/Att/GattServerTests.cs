@@ -125,6 +125,26 @@ public class GattServerTests
     }
 
     [Fact]
+    public async Task Hostile_requests_get_error_responses_and_the_bearer_stays_up()
+    {
+        var (client, peer, _, _) = Start();
+        peer.Send(0x08, 0x05, 0x00, 0x01, 0x00, 0x03, 0x28);                            // reversed range
+        Assert.Equal([0x01, 0x08, 0x05, 0x00, 0x01], await peer.NextAsync());
+        peer.Send(0x0A, 0x00, 0x00);                                                    // handle 0x0000
+        Assert.Equal([0x01, 0x0A, 0x00, 0x00, 0x01], await peer.NextAsync());
+        peer.Send(0x0A, 0x03);                                                          // truncated read
+        Assert.Equal([0x01, 0x0A, 0x00, 0x00, 0x04], await peer.NextAsync());          // Invalid PDU
+        peer.Send(0x3F, 0x01, 0x02);                                                    // unknown request opcode
+        Assert.Equal([0x01, 0x3F, 0x00, 0x00, 0x06], await peer.NextAsync());          // Request Not Supported
+        peer.Send(0x7F, 0x01);                                                          // unknown command: ignored
+        peer.Send(0x0C, 0x03, 0x00, 0xFF, 0xFF);                                        // blob offset past the end
+        Assert.Equal([0x01, 0x0C, 0x03, 0x00, 0x07], await peer.NextAsync());
+        peer.Send(0x18, 0x01);                                                          // execute with nothing prepared
+        Assert.Equal([0x19], await peer.NextAsync());
+        Assert.False(client.Bearer.Closed.IsCompleted);
+    }
+
+    [Fact]
     public async Task An_unconfirmed_indication_times_out_and_ends_the_bearer()
     {
         var peer = new ScriptedPeer();
