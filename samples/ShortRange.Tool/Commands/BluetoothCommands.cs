@@ -20,7 +20,7 @@ public static partial class BluetoothCommands
         ArgumentNullException.ThrowIfNull(context);
         return new Command("bt", "Bluetooth controllers, pairing, capture, L2CAP and PAN")
         {
-            Info(context), Power(context), Pair(context), Unpair(context), Bonds(context), Capture(context), L2cap(context), Pan(context), Sdp(context), Rfcomm(context),
+            Info(context), Power(context), Pair(context), Unpair(context), Bonds(context), Capture(context), L2cap(context), Pan(context), Sdp(context), Rfcomm(context), Gatt(context), Advertise(context),
         };
     }
 

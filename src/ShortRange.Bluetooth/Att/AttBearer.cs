@@ -26,7 +26,9 @@ public sealed class AttBearer : IDisposable
     private readonly Subject<AttHandleValue> _valueUpdates = new();
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _indicationSlot = new(1, 1);   // §3.4.7.2: one indication outstanding
     private TaskCompletionSource<AttPdu>? _pending;
+    private TaskCompletionSource? _pendingIndication;
     private AttOpcode _pendingOpcode;
     private Task? _receiveLoop;
     private bool _mtuExchanged;
@@ -122,6 +124,53 @@ public sealed class AttBearer : IDisposable
         await _transport.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>ATT_HANDLE_VALUE_NTF (§3.4.7.1), server side: no confirmation. The value is at most ATT_MTU − 3 octets.</summary>
+    public async Task NotifyAsync(ushort handle, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+    {
+        var bytes = AttCodec.Encode(new AttHandleValueNotification(handle, value));
+        if (bytes.Length > Mtu) throw new ArgumentException($"a notification of {value.Length} octets exceeds ATT_MTU {Mtu} − 3", nameof(value));
+        if (_closed.Task.IsCompleted) throw ClosedException();
+        await _transport.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// ATT_HANDLE_VALUE_IND (§3.4.7.2), server side: completes when the client's ATT_HANDLE_VALUE_CFM arrives. One
+    /// indication is outstanding at a time; no confirmation within the transaction timeout ends the bearer (§3.3.3).
+    /// </summary>
+    /// <exception cref="AttTimeoutException">no confirmation in time (the bearer is then closed).</exception>
+    /// <exception cref="AttBearerClosedException">the bearer ended first.</exception>
+    public async Task IndicateAsync(ushort handle, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+    {
+        var bytes = AttCodec.Encode(new AttHandleValueIndication(handle, value));
+        if (bytes.Length > Mtu) throw new ArgumentException($"an indication of {value.Length} octets exceeds ATT_MTU {Mtu} − 3", nameof(value));
+        await _indicationSlot.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                if (_closed.Task.IsCompleted) throw ClosedException();
+                _pendingIndication = tcs;
+            }
+            await _transport.SendAsync(bytes, CancellationToken.None).ConfigureAwait(false);
+            using var delay = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
+            var finished = await Task.WhenAny(tcs.Task, Task.Delay(_transactionTimeout, delay.Token)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            delay.Cancel();
+            if (finished != tcs.Task && !tcs.Task.IsCompleted)
+            {
+                var timeout = new AttTimeoutException($"no confirmation of the indication on 0x{handle:X4} within {_transactionTimeout.TotalSeconds:0.#} s");
+                Close(timeout);
+                throw timeout;
+            }
+            await tcs.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate) _pendingIndication = null;
+            _indicationSlot.Release();
+        }
+    }
+
     /// <summary>Ends the bearer (closes the channel); pending requests fail with <see cref="AttBearerClosedException"/>.</summary>
     public void Dispose() => Close(new ObjectDisposedException(nameof(AttBearer)));
 
@@ -211,6 +260,12 @@ public sealed class AttBearer : IDisposable
                 _valueUpdates.OnNext(new AttHandleValue(i.AttributeHandle, i.AttributeValue));
                 await ReplyAsync(new AttHandleValueConfirmation()).ConfigureAwait(false);
                 break;
+            case AttHandleValueConfirmation:
+                TaskCompletionSource? indication;
+                lock (_gate) indication = _pendingIndication;
+                if (indication is null) _logger.LogWarning("ATT: confirmation without an outstanding indication");
+                else indication.TrySetResult();
+                break;
             case AttExchangeMtuRequest mtu:
                 await ReplyAsync(new AttExchangeMtuResponse(LocalReceiveMtu)).ConfigureAwait(false);
                 SetMtu(mtu.ClientRxMtu);
@@ -287,12 +342,15 @@ public sealed class AttBearer : IDisposable
         _cts.Cancel();
         _transport.Dispose();
         TaskCompletionSource<AttPdu>? pending;
+        TaskCompletionSource? indication;
         lock (_gate)
         {
             pending = _pending;
             _pending = null;
+            indication = _pendingIndication;
         }
         var closed = reason as AttBearerClosedException ?? new AttBearerClosedException("the ATT bearer closed: " + reason.Message, reason);
+        indication?.TrySetException(reason is AttTimeoutException ? reason : closed);
         if (pending is not null)
         {
             _requestSlot.Release();

@@ -39,6 +39,9 @@ public static class MgmtOpcode
     public const ushort MGMT_OP_CONFIRM_NAME = 0x0025;
     public const ushort MGMT_OP_SET_BREDR = 0x002A;
     public const ushort MGMT_OP_LOAD_IRKS = 0x0030;
+    public const ushort MGMT_OP_READ_ADV_FEATURES = 0x003D;
+    public const ushort MGMT_OP_ADD_ADVERTISING = 0x003E;
+    public const ushort MGMT_OP_REMOVE_ADVERTISING = 0x003F;
 
     /// <summary>The command's name as the spec titles it, for messages and logs.</summary>
     public static string Name(ushort opcode) => opcode switch
@@ -77,6 +80,9 @@ public static class MgmtOpcode
         MGMT_OP_CONFIRM_NAME => "Confirm Name",
         MGMT_OP_SET_BREDR => "Set BR/EDR",
         MGMT_OP_LOAD_IRKS => "Load Identity Resolving Keys",
+        MGMT_OP_READ_ADV_FEATURES => "Read Advertising Features",
+        MGMT_OP_ADD_ADVERTISING => "Add Advertising",
+        MGMT_OP_REMOVE_ADVERTISING => "Remove Advertising",
         _ => "opcode 0x" + opcode.ToString("X4", CultureInfo.InvariantCulture),
     };
 }
