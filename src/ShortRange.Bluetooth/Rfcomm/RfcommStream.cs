@@ -139,21 +139,38 @@ public sealed class RfcommStream : Stream
     }
 
     /// <summary>
-    /// Largest piece handed to one send(2). Linux 6.1 allocates all frames of a send at once and, on a non-blocking
+    /// Smallest piece handed to one send(2). Linux 6.1 allocates all frames of a send at once and, on a non-blocking
     /// socket, frees them all with EAGAIN when the send buffer cannot hold them; writability is signalled once half the
     /// buffer is free, so a send bigger than that never fits and the writer spins without progress (seen in the lab
-    /// with 64 KiB writes: nothing arrived in 120 s). A few frames per send keep every retry able to succeed.
+    /// with 64 KiB writes: nothing arrived in 120 s). Each frame of up to ~1 KiB payload costs a 2–3 KiB skb (truesize),
+    /// so a piece of an eighth of SO_SNDBUF always fits into the half that wakes a writer.
     /// </summary>
     internal const int SendPiece = 4096;
+
+    private int _sendPiece;
+
+    /// <summary>Bytes per send(2): an eighth of the socket's SO_SNDBUF (read once), at least <see cref="SendPiece"/>.</summary>
+    private int SendPieceSize()
+    {
+        int p = _sendPiece;
+        if (p == 0)
+        {
+            try { p = Math.Max(SendPiece, _socket.Socket.SendBufferSize / 8); }
+            catch (SocketException) { p = SendPiece; }
+            _sendPiece = p;
+        }
+        return p;
+    }
 
     /// <summary>Writes all of <paramref name="buffer"/> (the kernel splits it into RFCOMM frames of the negotiated size).</summary>
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try
         {
+            int piece = SendPieceSize();
             while (!buffer.IsEmpty)
             {
-                int n = await _socket.Socket.SendAsync(buffer[..Math.Min(buffer.Length, SendPiece)], SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                int n = await _socket.Socket.SendAsync(buffer[..Math.Min(buffer.Length, piece)], SocketFlags.None, cancellationToken).ConfigureAwait(false);
                 buffer = buffer[n..];
             }
         }
