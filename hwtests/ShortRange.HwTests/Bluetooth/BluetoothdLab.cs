@@ -103,12 +103,13 @@ internal sealed class BluetoothdLab : IAsyncDisposable
     private static readonly (MgmtSettings Flag, ushort Opcode)[] Toggles =
     [
         (MgmtSettings.Powered, MGMT_OP_SET_POWERED), // first: some below need a powered controller to apply at once
+        // Secure Connections before LE and SSP: the kernel rejects changing it once neither LE nor SSP is on (seen in the lab).
+        (MgmtSettings.SecureConnections, 0x002D), // MGMT_OP_SET_SECURE_CONN (doc/mgmt-api.txt)
+        (MgmtSettings.DebugKeys, 0x002E), // MGMT_OP_SET_DEBUG_KEYS
         (MgmtSettings.BrEdr, MGMT_OP_SET_BREDR), (MgmtSettings.SecureSimplePairing, MGMT_OP_SET_SSP),
         (MgmtSettings.LowEnergy, MGMT_OP_SET_LE), (MgmtSettings.Connectable, MGMT_OP_SET_CONNECTABLE),
         (MgmtSettings.FastConnectable, MGMT_OP_SET_FAST_CONNECTABLE), (MgmtSettings.Bondable, MGMT_OP_SET_BONDABLE),
         (MgmtSettings.LinkSecurity, MGMT_OP_SET_LINK_SECURITY),
-        (MgmtSettings.SecureConnections, 0x002D), // MGMT_OP_SET_SECURE_CONN (doc/mgmt-api.txt)
-        (MgmtSettings.DebugKeys, 0x002E), // MGMT_OP_SET_DEBUG_KEYS
     ];
 
     private async Task RestoreAsync(ushort index, ControllerInfo before, CancellationToken ct)

@@ -52,14 +52,6 @@ public class RfcommFaultHwTests
         }
     }
 
-    // Diagnostic: the kernel's rfcomm BT_DBG lines around the peer's close (lab only; dmesg lands in the run directory).
-    private static void DynamicDebug(string flag)
-    {
-        if (!LabEnvironment.InLab) return;
-        if (!File.Exists("/sys/kernel/debug/dynamic_debug/control")) LabProcess.Run("mount", "-t", "debugfs", "none", "/sys/kernel/debug");
-        LabProcess.Shell($"echo 'module rfcomm {flag}' > /sys/kernel/debug/dynamic_debug/control");
-    }
-
     private static string ProcRfcomm() => File.Exists("/proc/net/rfcomm") ? File.ReadAllText("/proc/net/rfcomm").Replace('\n', ';') : "(no /proc/net/rfcomm)";
 
     [Theory]
@@ -93,7 +85,6 @@ public class RfcommFaultHwTests
             Assert.True(LabProcess.WaitUntil(() => { long w = Interlocked.Read(ref written); Thread.Sleep(200); return w == Interlocked.Read(ref written); }, Bound),
                 "the writer never stalled");
             string before = $"{Interlocked.Read(ref written)} B written, client {KernelState(client)}";
-            DynamicDebug("+p");
             server.Abort();
             var sw = Stopwatch.StartNew();
             var timeline = new StringBuilder();
@@ -112,15 +103,10 @@ public class RfcommFaultHwTests
             catch (TimeoutException)
             {
                 await watch;
-                Console.WriteLine("@@RFCOMM-DMESG " + LabProcess.Run("dmesg").StandardOutput.Split('\n').Where(l => l.Contains("rfcomm", StringComparison.Ordinal)).TakeLast(80).Aggregate("", (a, b) => a + " | " + b));
                 lock (timeline) Assert.Fail($"the writer did not fail within {Bound} after the peer closed (before: {before}); {timeline}");
             }
             catch (RfcommException)
             {
-            }
-            finally
-            {
-                DynamicDebug("-p");
             }
             var e = await Assert.ThrowsAnyAsync<RfcommException>(() => write);
             Report($"peer close ({(concurrentRead ? "with" : "without")} a pending read): writer failed {sw.ElapsedMilliseconds} ms after the peer closed with {e.GetType().Name}: {e.Message} (before: {before})");
