@@ -136,14 +136,7 @@ public class RfcommFaultHwTests
         var listenTime = sw.Elapsed;
         using (var listener = RfcommListener.Listen(peer))
         {
-            // One connection stays open for the whole loop. Without it every close of the last DLC starts the RFCOMM
-            // session's idle timer (RFCOMM_IDLE_TIMEOUT, 2 s) and then its DISC on DLCI 0; a connect issued in that window
-            // joins the dying session (rfcomm_session_get does not look at the session state) and the peer's UA to that
-            // DISC closes the session with ECONNRESET under the new DLC. Keeping the session is what a client that
-            // reconnects in a loop should do; the race itself is the kernel's.
-            var keepAccept = listener.AcceptAsync(Ct);
-            var keeper = await RfcommStream.ConnectAsync(local, peer, listener.Channel, cancellationToken: Ct);
-            var kept = await keepAccept.WaitAsync(Bound, Ct);
+            await using var keeper = await SessionKeeper.OpenAsync(local, peer, Ct);
             sw.Restart();
             for (int i = 0; i < ConnectCycles; i++)
             {
@@ -159,9 +152,6 @@ public class RfcommFaultHwTests
                 s.Dispose();
             }
             Report($"1000 RFCOMM listen/close cycles in {listenTime.TotalSeconds:F1} s; {ConnectCycles} connect/accept/byte/close cycles in {sw.Elapsed.TotalSeconds:F1} s");
-            keeper.Abort();
-            await kept.ReadAsync(new byte[1], Ct).AsTask().WaitAsync(Bound, Ct);
-            kept.Dispose();
         }
         Assert.True(LabProcess.WaitUntil(() => Directory.GetFiles("/proc/self/fd").Length <= fds0 + 2, TimeSpan.FromSeconds(10)),
             $"fds {fds0} → {Directory.GetFiles("/proc/self/fd").Length}");

@@ -161,6 +161,8 @@ public class RfcommHwTests
         using var rc = Rctest.Start(rctest, "-r", "-b", Block.ToString(CultureInfo.InvariantCulture), "-P", "22", "-i", Format(peer));
         rc.WaitFor("Waiting for connection", Bound);
         var data = Data(18, Block);
+        // The phases connect one after another: an idle DLC on another channel keeps the RFCOMM session up between them.
+        await using var keeper = await SessionKeeper.OpenAsync(local, peer, Ct);
 
         async Task<(long Bytes, double Seconds)> Measure(Func<Task> send)
         {
