@@ -16,7 +16,11 @@ namespace ShortRange.Bluetooth.Rfcomm;
 /// Closing: <see cref="CloseAsync"/> is graceful — the kernel queues the DISC frame behind data not yet sent and
 /// (with SO_LINGER) shutdown waits for the peer's UA, so everything written reaches the peer first. <see cref="Dispose(bool)"/>
 /// and <see cref="Abort"/> close at once without waiting. The peer's DISC reaches a reader as ECONNRESET, which the
-/// kernel reports only after all received data was read; it is returned here as end of stream (0).
+/// kernel reports only after all received data was read; it is returned here as end of stream (0), and a write after
+/// it (or pending beside it) fails with <see cref="RfcommLinkLostException"/> (ECONNRESET). A connect issued within
+/// about 2 s after the last channel to the same peer closed can meet the kernel tearing down the idle RFCOMM session
+/// (RFCOMM_IDLE_TIMEOUT) and fail with <see cref="RfcommLinkLostException"/> (ECONNRESET); clients that reconnect in a
+/// loop keep one channel open, or connect again after the session is gone.
 /// </remarks>
 public sealed class RfcommStream : Stream
 {
