@@ -234,13 +234,17 @@ public class RfcommHwTests
         public long Received() => _lines.Where(l => l.Contains(" bytes in ", StringComparison.Ordinal))
             .Sum(l => long.Parse(l[(l.LastIndexOf(": ", l.IndexOf(" bytes in ", StringComparison.Ordinal), StringComparison.Ordinal) + 2)..l.IndexOf(" bytes in ", StringComparison.Ordinal)], CultureInfo.InvariantCulture));
 
-        /// <summary>Bytes and seconds of each "N bytes in T sec, R kB/s" line.</summary>
+        /// <summary>Bytes and seconds of each "N bytes in T sec, R kB/s" line; seconds are N / (R × 1024) when R is given.</summary>
         public List<(long Bytes, double Seconds)> Rates() => [.. _lines.Where(l => l.Contains(" bytes in ", StringComparison.Ordinal))
             .Select(l =>
             {
                 int b = l.IndexOf(" bytes in ", StringComparison.Ordinal), sec = l.IndexOf(" sec", b + 10, StringComparison.Ordinal);
-                return (long.Parse(l[(l.LastIndexOf(": ", b, StringComparison.Ordinal) + 2)..b], CultureInfo.InvariantCulture),
-                    double.Parse(l[(b + 10)..sec], CultureInfo.InvariantCulture));
+                long bytes = long.Parse(l[(l.LastIndexOf(": ", b, StringComparison.Ordinal) + 2)..b], CultureInfo.InvariantCulture);
+                double seconds = double.Parse(l[(b + 10)..sec], CultureInfo.InvariantCulture);
+                int comma = l.IndexOf(", ", sec, StringComparison.Ordinal), kb = l.IndexOf(" kB/s", sec, StringComparison.Ordinal);
+                if (comma > 0 && kb > comma && double.TryParse(l.AsSpan(comma + 2, kb - comma - 2), NumberStyles.Float, CultureInfo.InvariantCulture, out double rate) && rate > 0)
+                    seconds = bytes / (rate * 1024);
+                return (bytes, seconds);
             })];
 
         public bool WaitForExit(TimeSpan bound) => _p.WaitForExit(bound);

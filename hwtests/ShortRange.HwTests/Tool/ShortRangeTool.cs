@@ -65,6 +65,16 @@ internal static class ShortRangeTool
 
         public bool WaitForOut(Func<string, bool> line, TimeSpan timeout) => LabProcess.WaitUntil(() => _out.Any(line), timeout);
 
+        /// <summary>Writes <paramref name="text"/> to the tool's stdin (flushed).</summary>
+        public void WriteInput(string text)
+        {
+            _process.StandardInput.Write(text);
+            _process.StandardInput.Flush();
+        }
+
+        /// <summary>End of input (Ctrl+D).</summary>
+        public void CloseInput() => _process.StandardInput.Close();
+
         /// <summary>Ctrl+C: SIGINT to the tool, as a terminal would send it.</summary>
         public void Interrupt() => LabProcess.Run("kill", "-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).EnsureSuccess();
 

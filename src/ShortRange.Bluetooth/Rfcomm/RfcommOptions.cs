@@ -11,5 +11,12 @@ public sealed record RfcommOptions
     /// <summary>How long a connect may take (default 30 s) before <see cref="RfcommTimeoutException"/>.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// SO_SNDBUF to request in bytes (null: RFCOMM's own default, RFCOMM_MAX_CREDITS × RFCOMM_DEFAULT_MTU × 10 = 50,800 B
+    /// in net/bluetooth/rfcomm/sock.c). The kernel doubles the value and caps it at net.core.wmem_max. A larger buffer
+    /// lets each write hand the kernel more frames per system call.
+    /// </summary>
+    public int? SendBufferSize { get; init; }
+
     public static RfcommOptions Default { get; } = new();
 }

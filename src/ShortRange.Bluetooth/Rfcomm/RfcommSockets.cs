@@ -8,6 +8,8 @@ namespace ShortRange.Bluetooth.Rfcomm;
 /// <summary>Opening and configuring BTPROTO_RFCOMM SOCK_STREAM sockets (kernel net/bluetooth/rfcomm/sock.c) on <see cref="NativeSocket"/>.</summary>
 internal static class RfcommSockets
 {
+    private const int SOL_SOCKET = 1, SO_SNDBUF = 7; // asm-generic/socket.h
+
     /// <summary>socket(AF_BLUETOOTH, SOCK_STREAM, BTPROTO_RFCOMM), bind to <paramref name="local"/>, apply the security level.</summary>
     public static NativeSocket Open(RfcommSocketAddress local, RfcommOptions options)
     {
@@ -24,6 +26,7 @@ internal static class RfcommSockets
         {
             s.Bind(local);
             if (options.Security is { } level) SetSecurity(s, level);
+            if (options.SendBufferSize is { } size) s.SetOption(SOL_SOCKET, SO_SNDBUF, size);
             return s;
         }
         catch (NativeSocketException e)

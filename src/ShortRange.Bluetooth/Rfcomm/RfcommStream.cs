@@ -16,12 +16,23 @@ namespace ShortRange.Bluetooth.Rfcomm;
 /// Closing: <see cref="CloseAsync"/> is graceful — the kernel queues the DISC frame behind data not yet sent and
 /// (with SO_LINGER) shutdown waits for the peer's UA, so everything written reaches the peer first. <see cref="Dispose(bool)"/>
 /// and <see cref="Abort"/> close at once without waiting. The peer's DISC reaches a reader as ECONNRESET, which the
-/// kernel reports only after all received data was read; it is returned here as end of stream (0).
+/// kernel reports only after all received data was read; it is returned here as end of stream (0), and a write after
+/// it (or pending beside it) fails with <see cref="RfcommLinkLostException"/> (ECONNRESET). A connect issued within
+/// about 2 s after the last channel to the same peer closed can meet the kernel tearing down the idle RFCOMM session
+/// (RFCOMM_IDLE_TIMEOUT) and fail with <see cref="RfcommLinkLostException"/> (ECONNRESET); clients that reconnect in a
+/// loop keep one channel open, or connect again after the session is gone.
 /// </remarks>
 public sealed class RfcommStream : Stream
 {
     private readonly NativeSocket _socket;
     private int _closed;
+
+    // The kernel reports the end of a DLC (the peer's DISC, or the link going down) once: sk_err, which the first recv
+    // or send to look consumes. RFCOMM sets no RCV_SHUTDOWN, so afterwards recv answers EAGAIN and send waits on a
+    // socket that never wakes again; a read or write that was pending beside the one that took sk_err would hang. So
+    // the first failure is kept here (first reason wins) and cancels every other pending operation through _ended.
+    private int _endErrno;
+    private readonly CancellationTokenSource _ended = new();
 
     private RfcommStream(NativeSocket socket, RfcommSocketAddress local, RfcommSocketAddress remote)
     {
@@ -60,7 +71,8 @@ public sealed class RfcommStream : Stream
         string op = "connect to " + remote.ToString("X12", CultureInfo.InvariantCulture) + " channel " + channel.ToString(CultureInfo.InvariantCulture);
         try
         {
-            await s.ConnectAsync(new RfcommSocketAddress(remote, channel), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            int errno = await s.ConnectKeepingErrnoAsync(new RfcommSocketAddress(remote, channel), options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            if (errno != 0) throw RfcommException.For(op, errno, true);
             return FromConnected(s);
         }
         catch (NativeSocketException e)
@@ -117,20 +129,26 @@ public sealed class RfcommStream : Stream
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    /// <summary>Reads available bytes (at least 1), or 0 once the peer has closed the channel.</summary>
+    /// <summary>
+    /// Reads available bytes (at least 1), or 0 once the peer has closed the channel (and everything it sent was read).
+    /// A lost link throws <see cref="RfcommLinkLostException"/>, also to a read that was pending when a write saw it.
+    /// </summary>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (Volatile.Read(ref _endErrno) != 0) return ReadAfterEnd(buffer);
+        using var linked = Link(cancellationToken, out var token);
         try
         {
-            return await _socket.Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            return await _socket.Socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && Volatile.Read(ref _endErrno) != 0)
         {
-            return 0; // the peer's DISC (rfcomm_recv_disc reports ECONNRESET after the queued data)
+            return ReadAfterEnd(buffer);
         }
         catch (SocketException e)
         {
-            throw RfcommException.For("receive", e.NativeErrorCode, false, e);
+            End(e.NativeErrorCode);
+            return ReadAfterEnd(buffer);
         }
         catch (ObjectDisposedException) when (Volatile.Read(ref _closed) != 0)
         {
@@ -138,27 +156,89 @@ public sealed class RfcommStream : Stream
         }
     }
 
+    /// <summary>After the end: data the kernel still holds, then 0 (the peer's DISC: ECONNRESET) or the typed failure.</summary>
+    private int ReadAfterEnd(Memory<byte> buffer)
+    {
+        int errno = Volatile.Read(ref _endErrno);
+        try
+        {
+            if (!buffer.IsEmpty && _socket.Socket.Available > 0) return _socket.Socket.Receive(buffer.Span, SocketFlags.None);
+        }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _closed) != 0)
+        {
+            throw new ObjectDisposedException(nameof(RfcommStream));
+        }
+        if (errno == Errno.ECONNRESET) return 0; // rfcomm_recv_disc: the peer closed the DLC
+        throw RfcommException.For("receive", errno, false);
+    }
+
+    /// <summary>Records the first end of the DLC and wakes every other pending read or write.</summary>
+    private void End(int errno)
+    {
+        if (Interlocked.CompareExchange(ref _endErrno, errno == 0 ? Errno.ECONNRESET : errno, 0) != 0) return;
+        try { _ended.Cancel(); }
+        catch (ObjectDisposedException) { } // the stream was disposed meanwhile: nobody left to wake
+    }
+
+    /// <summary>The caller's token joined with <see cref="_ended"/> (no allocation when the caller passes none).</summary>
+    private CancellationTokenSource? Link(CancellationToken cancellationToken, out CancellationToken token)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            token = _ended.Token;
+            return null;
+        }
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _ended.Token);
+        token = linked.Token;
+        return linked;
+    }
+
     /// <summary>
-    /// Largest piece handed to one send(2). Linux 6.1 allocates all frames of a send at once and, on a non-blocking
+    /// Smallest piece handed to one send(2). Linux 6.1 allocates all frames of a send at once and, on a non-blocking
     /// socket, frees them all with EAGAIN when the send buffer cannot hold them; writability is signalled once half the
     /// buffer is free, so a send bigger than that never fits and the writer spins without progress (seen in the lab
-    /// with 64 KiB writes: nothing arrived in 120 s). A few frames per send keep every retry able to succeed.
+    /// with 64 KiB writes: nothing arrived in 120 s). Each frame of up to ~1 KiB payload costs a 2–3 KiB skb (truesize),
+    /// so a piece of an eighth of SO_SNDBUF always fits into the half that wakes a writer.
     /// </summary>
     internal const int SendPiece = 4096;
+
+    private int _sendPiece;
+
+    /// <summary>Bytes per send(2): an eighth of the socket's SO_SNDBUF (read once), at least <see cref="SendPiece"/>.</summary>
+    private int SendPieceSize()
+    {
+        int p = _sendPiece;
+        if (p == 0)
+        {
+            try { p = Math.Max(SendPiece, _socket.Socket.SendBufferSize / 8); }
+            catch (SocketException) { p = SendPiece; }
+            _sendPiece = p;
+        }
+        return p;
+    }
 
     /// <summary>Writes all of <paramref name="buffer"/> (the kernel splits it into RFCOMM frames of the negotiated size).</summary>
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (Volatile.Read(ref _endErrno) is int ended and not 0) throw RfcommException.For("send", ended, false);
+        using var linked = Link(cancellationToken, out var token);
         try
         {
+            int piece = SendPieceSize();
             while (!buffer.IsEmpty)
             {
-                int n = await _socket.Socket.SendAsync(buffer[..Math.Min(buffer.Length, SendPiece)], SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                int n = await _socket.Socket.SendAsync(buffer[..Math.Min(buffer.Length, piece)], SocketFlags.None, token).ConfigureAwait(false);
                 buffer = buffer[n..];
             }
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && Volatile.Read(ref _endErrno) != 0)
+        {
+            throw RfcommException.For("send", Volatile.Read(ref _endErrno), false);
+        }
         catch (SocketException e)
         {
+            End(e.NativeErrorCode);
             throw RfcommException.For("send", e.NativeErrorCode, false, e);
         }
     }
@@ -218,6 +298,7 @@ public sealed class RfcommStream : Stream
     protected override void Dispose(bool disposing)
     {
         if (disposing && Interlocked.Exchange(ref _closed, 1) == 0) _socket.Dispose();
+        if (disposing) _ended.Dispose();
         base.Dispose(disposing);
     }
 }
