@@ -15,7 +15,8 @@ namespace ShortRange.Gateway;
 public static class GatewayHost
 {
     /// <summary>The libraries' meters and the gateway's own, exported together.</summary>
-    public static readonly string[] Meters = ["ShortRange.Bluetooth", "ShortRange.LowPan", "ShortRange.Nfc", GatewayMetrics.MeterName];
+    public static readonly string[] Meters =
+        [Bluetooth.BluetoothMetrics.MeterName, LowPan.LowPanMetrics.MeterName, Nfc.NfcMetrics.MeterName, GatewayMetrics.MeterName];
 
     /// <summary>
     /// Builds the host and validates the configuration before anything starts: a value that does not parse or breaks a
