@@ -60,9 +60,10 @@ public static class GatewayHost
         builder.Services.AddShortRange(b =>
         {
             var t = settings.Discovery.Technologies;
-            if (t.Count == 0 || t.Contains(Technology.Bluetooth)) b.AddBluetooth();
+            var d = settings.Discovery;
+            if (t.Count == 0 || t.Contains(Technology.Bluetooth)) b.AddBluetooth(o => o.Adapter = d.BluetoothAdapter.Length > 0 ? d.BluetoothAdapter : null);
             if (t.Count == 0 || t.Contains(Technology.Ieee802154)) b.AddLowPan();
-            if (t.Count == 0 || t.Contains(Technology.Nfc)) b.AddNfc();
+            if (t.Count == 0 || t.Contains(Technology.Nfc)) b.AddNfc(o => o.Adapter = d.NfcAdapter.Length > 0 ? d.NfcAdapter : null);
         });
         builder.Services.Configure<DiscoveryOptions>(o => o.ContinueOnTechnologyError = true);
 

@@ -37,6 +37,10 @@ public sealed class DiscoverySettings
     public List<Technology> Technologies { get; set; } = [];
     /// <summary>Publish Updated events at most this often per device (Found and Lost always go out).</summary>
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Scan with this controller (hci0…); empty: the first powered one.</summary>
+    public string BluetoothAdapter { get; set; } = "";
+    /// <summary>Poll with this NFC device (nfc0…); empty: the first one.</summary>
+    public string NfcAdapter { get; set; } = "";
 }
 
 public sealed class LowPanSettings
