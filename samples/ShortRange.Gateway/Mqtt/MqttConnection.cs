@@ -111,8 +111,9 @@ public sealed partial class MqttConnection : BackgroundService
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
-            catch (Exception e) when (e is MqttCommunicationException or OperationCanceledException or InvalidOperationException or IOException
-                                          or System.Net.Sockets.SocketException or MqttProtocolViolationException)
+            // Whatever broke the connection (network, protocol, a broker that refused us), the gateway keeps its radios
+            // running and tries again: it must outlive any broker trouble.
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 _connected = false;
                 var delay = Backoff(failures++);
