@@ -77,8 +77,10 @@ public sealed partial class MqttConnection : BackgroundService
         using var client = new MqttClientFactory().CreateMqttClient();
         client.DisconnectedAsync += _ =>
         {
-            _connected = false;
+            // Stop the pump first, then report: once IsConnected reads false no message leaves the outbox until the
+            // next connection, so what an outage drops is exactly what the outbox counts.
             try { _connectionLost?.Cancel(); } catch (ObjectDisposedException) { }
+            _connected = false;
             return Task.CompletedTask;
         };
         client.ApplicationMessageReceivedAsync += e => DispatchAsync(e.ApplicationMessage, stoppingToken);
