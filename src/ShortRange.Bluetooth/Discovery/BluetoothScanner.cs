@@ -95,12 +95,14 @@ public sealed partial class BluetoothScanner : IDeviceScanner
             // Not cancelled by ct: once sent, we must learn whether discovery runs so that disposal can stop it.
             await client.StartDiscoveryAsync(index, types, CancellationToken.None).ConfigureAwait(false);
             started = true;
+            BluetoothMetrics.ScansActive.Add(1);
             LogStarted(_logger, adapter, (byte)types);
             await failure.Task.WaitAsync(ct).ConfigureAwait(false);
         }
         finally
         {
             Volatile.Write(ref stopping, true);
+            if (started) BluetoothMetrics.ScansActive.Add(-1);
             if (started && ct.IsCancellationRequested)
             {
                 try
@@ -187,6 +189,7 @@ public sealed partial class BluetoothScanner : IDeviceScanner
                 t => LogConfirmFailed(_logger, adapter, t.Exception!.InnerException!.Message), CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         if (!Matches(ev, details)) return;
+        BluetoothMetrics.DevicesFound.Add(1);
         observer.OnNext(new DeviceSighting(ev.Address, adapter, DateTimeOffset.UtcNow, details?.Name,
             ev.Rssi == 127 ? null : ev.Rssi, SignalKind.Rssi, details)); // 127: RSSI not available (HCI)
     }

@@ -165,14 +165,18 @@ public sealed class L2capChannel : IDisposable, IAsyncDisposable
         {
             return ValueTask.FromException<int>(L2capException.For("send", e.NativeErrorCode, e));
         }
-        return pending.IsCompletedSuccessfully ? pending : AwaitSendAsync(pending);
+        if (!pending.IsCompletedSuccessfully) return AwaitSendAsync(pending);
+        BluetoothMetrics.L2capBytesSent.Add(pending.Result);
+        return pending;
     }
 
     private static async ValueTask<int> AwaitSendAsync(ValueTask<int> pending)
     {
         try
         {
-            return await pending.ConfigureAwait(false);
+            int sent = await pending.ConfigureAwait(false);
+            BluetoothMetrics.L2capBytesSent.Add(sent);
+            return sent;
         }
         catch (SocketException e)
         {
@@ -189,7 +193,9 @@ public sealed class L2capChannel : IDisposable, IAsyncDisposable
     {
         try
         {
-            return await _socket.Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            int n = await _socket.Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            BluetoothMetrics.L2capBytesReceived.Add(n);
+            return n;
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
         {

@@ -55,10 +55,13 @@ public sealed partial class MgmtClient : IAsyncDisposable
             if (_closeReason is not null) throw new BluetoothException("the mgmt channel is closed", _closeReason);
             _pending.Enqueue(key, tcs);
         }
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await _transport.SendAsync(new MgmtPacket(opcode, index, parameters).ToArray(), cancellationToken).ConfigureAwait(false);
-            return await tcs.Task.WaitAsync(CommandTimeout, cancellationToken).ConfigureAwait(false);
+            var answer = await tcs.Task.WaitAsync(CommandTimeout, cancellationToken).ConfigureAwait(false);
+            BluetoothMetrics.MgmtCommandDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return answer;
         }
         catch (TimeoutException)
         {

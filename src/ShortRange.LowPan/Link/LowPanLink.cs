@@ -101,6 +101,7 @@ public sealed partial class LowPanLink
             int f = MacFrame.Write(header, payload[..n], _frame);
             sink(_frame.AsSpan(0, f));
             frames++;
+            LowPanMetrics.FramesSent.Add(1);
         }
         return frames;
     }
@@ -113,6 +114,7 @@ public sealed partial class LowPanLink
     /// </summary>
     public byte[]? Receive(ReadOnlySpan<byte> frame, FrameSink? reply = null, byte? lqi = null)
     {
+        LowPanMetrics.FramesReceived.Add(1);
         try
         {
             return ReceiveCore(frame, reply, lqi);
@@ -149,6 +151,7 @@ public sealed partial class LowPanLink
     private void Drop(DropReason reason, string detail)
     {
         Drops.Increment(reason);
+        LowPanMetrics.Dropped(reason);
         Dropped?.Invoke(reason, detail);
     }
 

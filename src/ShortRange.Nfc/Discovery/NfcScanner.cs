@@ -96,6 +96,7 @@ public sealed partial class NfcScanner : IDeviceScanner
                         foreach (var t in await client.GetTargetsAsync(device.Index, ct).ConfigureAwait(false))
                         {
                             known[t.Index] = t;
+                            NfcMetrics.TargetsFound.Add(1);
                             observer.OnNext(ToSighting(device, t, DateTimeOffset.UtcNow));
                         }
                         break;

@@ -140,6 +140,7 @@ public sealed class LlcpConnection : ILlcpConnection
                 try
                 {
                     int sent = await _socket.Socket.SendAsync(piece, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    NfcMetrics.LlcpBytesSent.Add(sent);
                     data = data[sent..];
                     break;
                 }
@@ -167,7 +168,9 @@ public sealed class LlcpConnection : ILlcpConnection
     {
         try
         {
-            return await _socket.Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            int n = await _socket.Socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            NfcMetrics.LlcpBytesReceived.Add(n);
+            return n;
         }
         catch (SocketException e)
         {

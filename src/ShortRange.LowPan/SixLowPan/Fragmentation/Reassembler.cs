@@ -107,6 +107,7 @@ public sealed class Reassembler
         {
             _entries.Add(key, entry!);
             BufferedBytes += header.DatagramSize;
+            LowPanMetrics.Reassemblies.Add(1);
         }
         if (entry!.Received < header.DatagramSize) return null;
 
@@ -138,7 +139,7 @@ public sealed class Reassembler
 
     private void Remove(Key key, Entry entry)
     {
-        _entries.Remove(key);
+        if (_entries.Remove(key)) LowPanMetrics.Reassemblies.Add(-1);
         BufferedBytes -= entry.Buffer.Length;
     }
 
