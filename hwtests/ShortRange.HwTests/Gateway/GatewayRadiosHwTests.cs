@@ -41,7 +41,10 @@ public sealed class GatewayRadiosHwTests
             Assert.Equal("found", json.GetProperty("event").GetString());
             Assert.Equal(local, json.GetProperty("adapter").GetString());
             Assert.Equal("rssi", json.GetProperty("signalKind").GetString());
-            Assert.Equal(0, gw.Terminate()); // stops the scan: a new Start Discovery must be accepted below
+            Assert.Equal(0, gw.Terminate());
+            // The gateway waits for the radio's stop before it exits (IDeviceDiscovery.StopIdleScansAsync): the stop
+            // is confirmed in its log, and a new Start Discovery is accepted at once (CI, seed of the landing run: Busy).
+            Assert.Contains($"Discovery stopped on {local}", string.Join("\n", gw.GatewayOutput));
             await using var check = new MgmtClient(MgmtSocketTransport.Open());
             await check.StartDiscoveryAsync(li, DiscoveryAddressTypes.BrEdr, Ct);
             await check.StopDiscoveryAsync(li, DiscoveryAddressTypes.BrEdr, Ct);

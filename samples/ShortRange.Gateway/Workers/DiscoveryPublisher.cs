@@ -18,13 +18,18 @@ public sealed partial class DiscoveryPublisher(
     IShortRangeDiscovery discovery, MqttConnection mqtt, GatewayMetrics metrics, IOptions<GatewayOptions> options,
     ILogger<DiscoveryPublisher> logger) : BackgroundService
 {
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private readonly GatewayOptions _options = options.Value;
     private readonly Dictionary<string, DateTimeOffset> _lastUpdate = [];
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var wanted = _options.Discovery.Technologies.Count > 0 ? _options.Discovery.Technologies : [.. Enum.GetValues<Technology>()];
-        return Task.WhenAll(wanted.Where(discovery.Technologies.Contains).Select(t => RunAsync(t, stoppingToken)));
+        await Task.WhenAll(wanted.Where(discovery.Technologies.Contains).Select(t => RunAsync(t, stoppingToken)));
+        // Disposal only starts each radio's stop; wait for it so that the gateway never exits with a radio scanning.
+        using var stop = new CancellationTokenSource(StopTimeout);
+        try { await discovery.StopIdleScansAsync(stop.Token); }
+        catch (OperationCanceledException) { LogStopTimedOut(StopTimeout.TotalSeconds); }
     }
 
     private async Task RunAsync(Technology technology, CancellationToken ct)
@@ -72,6 +77,8 @@ public sealed partial class DiscoveryPublisher(
 
     [LoggerMessage(LogLevel.Information, "{Technology} discovery running")]
     private partial void LogScanning(Technology technology);
+    [LoggerMessage(LogLevel.Warning, "Scans did not stop within {Seconds} s of shutdown")]
+    private partial void LogStopTimedOut(double seconds);
     [LoggerMessage(LogLevel.Warning, "{Technology} discovery ended: {Reason}; retrying with back-off")]
     private partial void LogScanFailed(Technology technology, string reason);
 }

@@ -18,6 +18,7 @@ namespace ShortRange.Bluetooth.Discovery;
 /// </summary>
 public sealed partial class BluetoothScanner : IDeviceScanner
 {
+    private readonly ScanRuns _runs = new();
     private const int RestartAttempts = 4;
     private static readonly TimeSpan RestartBackoff = TimeSpan.FromMilliseconds(250);
     private readonly BluetoothOptions _options;
@@ -36,20 +37,10 @@ public sealed partial class BluetoothScanner : IDeviceScanner
     /// <summary>Device Found events whose EIR/AD could not be decoded (reported without details).</summary>
     public long MalformedAdvertisements => Interlocked.Read(ref _malformed);
 
-    public IObservable<DeviceSighting> Scan() => Observable.Create<DeviceSighting>(observer =>
-    {
-        // Disposal cancels the run; the run's finally sends Stop Discovery and closes the channel.
-        var cts = new CancellationTokenSource();
-        var run = RunAsync(observer, cts.Token).ContinueWith(t =>
-        {
-            if (t.Exception is { } ex && !cts.IsCancellationRequested) observer.OnError(ex.InnerException ?? ex);
-            cts.Dispose();
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return System.Reactive.Disposables.Disposable.Create(() =>
-        {
-            try { cts.Cancel(); } catch (ObjectDisposedException) { }
-        });
-    });
+    /// <remarks>Disposal cancels the run; the run's finally sends Stop Discovery and closes the channel.</remarks>
+    public IObservable<DeviceSighting> Scan() => _runs.Create<DeviceSighting>(RunAsync);
+
+    public Task WhenStoppedAsync(CancellationToken ct = default) => _runs.WhenStoppedAsync(ct);
 
     private async Task RunAsync(IObserver<DeviceSighting> observer, CancellationToken ct)
     {
@@ -59,7 +50,11 @@ public sealed partial class BluetoothScanner : IDeviceScanner
         string adapter = info.AdapterName;
         var types = Narrow(_options.DiscoveryTypes, info.CurrentSettings);
         var failure = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A restart in flight when disposal comes must finish before Stop Discovery goes out: a Stop that overtakes
+        // it is rejected (the kernel is still starting) and the new round would run on with nobody to stop it.
+        var restartGate = new Lock();
         bool stopping = false;
+        Task restart = Task.CompletedTask;
 
         using var sub = client.Events.Subscribe(
             p =>
@@ -73,8 +68,9 @@ public sealed partial class BluetoothScanner : IDeviceScanner
                     case MgmtEventCode.MGMT_EV_DISCOVERING:
                         var d = MgmtEvents.Discovering(p.Parameters.Span);
                         // The kernel ends each discovery round by itself; keep scanning until disposed.
-                        if (!d.Discovering && !Volatile.Read(ref stopping))
-                            _ = RestartAsync(client, index, adapter, types, failure, ct);
+                        if (!d.Discovering)
+                            lock (restartGate)
+                                if (!stopping) restart = RestartAsync(client, index, adapter, types, failure, ct);
                         break;
                     case MgmtEventCode.MGMT_EV_INDEX_REMOVED:
                         failure.TrySetException(new AdapterGoneException(Technology.Bluetooth, adapter));
@@ -101,12 +97,18 @@ public sealed partial class BluetoothScanner : IDeviceScanner
         }
         finally
         {
-            Volatile.Write(ref stopping, true);
+            Task pendingRestart;
+            lock (restartGate)
+            {
+                stopping = true;
+                pendingRestart = restart;
+            }
             if (started) BluetoothMetrics.ScansActive.Add(-1);
             if (started && ct.IsCancellationRequested)
             {
                 try
                 {
+                    await pendingRestart.ConfigureAwait(false); // never faults: RestartAsync reports through failure
                     using var stopCt = new CancellationTokenSource(_options.CommandTimeout);
                     await client.StopDiscoveryAsync(index, types, stopCt.Token).ConfigureAwait(false);
                     LogStopped(_logger, adapter);
@@ -139,9 +141,12 @@ public sealed partial class BluetoothScanner : IDeviceScanner
         // radio) or on its way out, in which case Index Removed arrives meanwhile and ends the scan as AdapterGoneException.
         for (int attempt = 1; ; attempt++)
         {
+            if (ct.IsCancellationRequested) return;
             try
             {
-                await client.StartDiscoveryAsync(index, types, ct).ConfigureAwait(false);
+                // Not cancelled by ct, like the first start: once sent, disposal must know whether a round runs.
+                using var timeout = new CancellationTokenSource(_options.CommandTimeout);
+                await client.StartDiscoveryAsync(index, types, timeout.Token).ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException) { return; }

@@ -10,6 +10,13 @@ namespace ShortRange.Discovery;
 public interface IDeviceDiscovery
 {
     IObservable<DiscoveryEvent> Discover(DiscoveryFilter? filter = null);
+
+    /// <summary>
+    /// Stops now every scan that no subscriber uses any more (cutting <see cref="DiscoveryOptions.DisconnectDelay"/>
+    /// short) and completes when those scans, and any still stopping, have stopped at the radio. Scans that still have
+    /// subscribers keep running. Hosts call it on shutdown after disposing their subscriptions.
+    /// </summary>
+    Task StopIdleScansAsync(CancellationToken ct = default);
 }
 
 /// <summary>One technology's discovery.</summary>

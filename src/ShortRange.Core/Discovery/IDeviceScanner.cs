@@ -13,4 +13,10 @@ public interface IDeviceScanner
     Technology Technology { get; }
 
     IObservable<DeviceSighting> Scan();
+
+    /// <summary>
+    /// Completes when every scan whose subscription has been disposed has stopped at the radio. Disposal only starts
+    /// the stop (the radio's stop command is asynchronous); a host that exits right after would leave the radio scanning.
+    /// </summary>
+    Task WhenStoppedAsync(CancellationToken ct = default) => Task.CompletedTask;
 }

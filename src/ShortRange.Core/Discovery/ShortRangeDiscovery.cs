@@ -56,5 +56,8 @@ public sealed class ShortRangeDiscovery : IShortRangeDiscovery, IDisposable
         return streams.Merge();
     }
 
+    public Task StopIdleScansAsync(CancellationToken ct = default) =>
+        Task.WhenAll(_discoveries.Values.Select(d => d.StopIdleScansAsync(ct)));
+
     public void Dispose() => _failures.Dispose();
 }

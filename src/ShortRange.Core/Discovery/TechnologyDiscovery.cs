@@ -69,6 +69,13 @@ public sealed class TechnologyDiscovery : ITechnologyDiscovery
         }
     }
 
+    public Task StopIdleScansAsync(CancellationToken ct = default)
+    {
+        lock (_gate)
+            if (_session is { Stopped: false, Observers.Count: 0 } idle) Stop(idle, "idle scans stopped on request");
+        return _scanner.WhenStoppedAsync(ct);
+    }
+
     private void Unsubscribe(ScanSession session, IObserver<DiscoveryEvent> observer)
     {
         lock (_gate)

@@ -24,6 +24,7 @@ namespace ShortRange.Nfc.Discovery;
 /// </summary>
 public sealed partial class NfcScanner : IDeviceScanner
 {
+    private readonly ScanRuns _runs = new();
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private readonly NfcOptions _options;
     private readonly ILogger _logger;
@@ -37,19 +38,9 @@ public sealed partial class NfcScanner : IDeviceScanner
 
     public Technology Technology => Technology.Nfc;
 
-    public IObservable<DeviceSighting> Scan() => Observable.Create<DeviceSighting>(observer =>
-    {
-        var cts = new CancellationTokenSource();
-        _ = RunAsync(observer, cts.Token).ContinueWith(t =>
-        {
-            if (t.Exception is { } ex && !cts.IsCancellationRequested) observer.OnError(ex.InnerException ?? ex);
-            cts.Dispose();
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return System.Reactive.Disposables.Disposable.Create(() =>
-        {
-            try { cts.Cancel(); } catch (ObjectDisposedException) { }
-        });
-    });
+    public IObservable<DeviceSighting> Scan() => _runs.Create<DeviceSighting>(RunAsync);
+
+    public Task WhenStoppedAsync(CancellationToken ct = default) => _runs.WhenStoppedAsync(ct);
 
     /// <summary>Picks the configured device, or the first one.</summary>
     internal static async Task<NfcDeviceInfo> SelectAsync(NfcNetlinkClient client, string? name, CancellationToken ct)

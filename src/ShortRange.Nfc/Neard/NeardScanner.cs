@@ -21,6 +21,7 @@ namespace ShortRange.Nfc.Neard;
 /// </summary>
 public sealed class NeardScanner : IDeviceScanner
 {
+    private readonly ScanRuns _runs = new();
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private readonly NeardOptions _options;
     private readonly ILogger _logger;
@@ -38,19 +39,9 @@ public sealed class NeardScanner : IDeviceScanner
     /// <summary>Tags and devices neard described with wrongly typed properties (logged and skipped).</summary>
     public long MalformedObjects => Interlocked.Read(ref _malformed);
 
-    public IObservable<DeviceSighting> Scan() => Observable.Create<DeviceSighting>(observer =>
-    {
-        var cts = new CancellationTokenSource();
-        _ = RunAsync(observer, cts.Token).ContinueWith(t =>
-        {
-            if (t.Exception is { } ex && !cts.IsCancellationRequested) observer.OnError(ex.InnerException ?? ex);
-            cts.Dispose();
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return Disposable.Create(() =>
-        {
-            try { cts.Cancel(); } catch (ObjectDisposedException) { }
-        });
-    });
+    public IObservable<DeviceSighting> Scan() => _runs.Create<DeviceSighting>(RunAsync);
+
+    public Task WhenStoppedAsync(CancellationToken ct = default) => _runs.WhenStoppedAsync(ct);
 
     private async Task RunAsync(IObserver<DeviceSighting> observer, CancellationToken ct)
     {

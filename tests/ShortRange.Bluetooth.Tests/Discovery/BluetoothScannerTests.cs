@@ -76,6 +76,40 @@ public class BluetoothScannerTests
     }
 
     [Fact]
+    public async Task Stop_waits_for_a_restart_in_flight_and_WhenStopped_waits_for_the_stop()
+    {
+        // The kernel holds the answers to the restart and to Stop Discovery until the test releases them.
+        int starts = 0;
+        var k = Kernel();
+        var answer = k.Responder!;
+        k.Responder = p => p.Code switch
+        {
+            MgmtOpcode.MGMT_OP_START_DISCOVERY when Interlocked.Increment(ref starts) > 1 => [],
+            MgmtOpcode.MGMT_OP_STOP_DISCOVERY => [],
+            _ => answer(p),
+        };
+        var scanner = Scanner(k);
+        var sub = scanner.Scan().Subscribe(_ => { });
+        while ((await k.Sent.Reader.ReadAsync(Ct)).Code != MgmtOpcode.MGMT_OP_START_DISCOVERY) { }
+        k.Inject(MgmtEventCode.MGMT_EV_DISCOVERING, 0, 1, 0); // the round ends: the scanner restarts it
+        while ((await k.Sent.Reader.ReadAsync(Ct)).Code != MgmtOpcode.MGMT_OP_START_DISCOVERY) { }
+
+        sub.Dispose();
+        var stopped = scanner.WhenStoppedAsync(Ct);
+        await Task.Delay(200, Ct);
+        // A Stop sent now would overtake the pending start: the kernel rejects it and the new round runs unstopped.
+        Assert.False(k.Sent.Reader.TryRead(out var early), $"sent {early.Code:X4} before the restart was answered");
+        k.Inject(FakeMgmtTransport.Complete(MgmtOpcode.MGMT_OP_START_DISCOVERY, 0, MgmtStatus.Success, 1));
+        var stop = await k.Sent.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        Assert.Equal(MgmtOpcode.MGMT_OP_STOP_DISCOVERY, stop.Code);
+        await Task.Delay(100, Ct);
+        Assert.False(stopped.IsCompleted); // the radio has not confirmed the stop yet
+        k.Inject(FakeMgmtTransport.Complete(MgmtOpcode.MGMT_OP_STOP_DISCOVERY, 0, MgmtStatus.Success, 1));
+        await stopped.WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        Assert.True(k.Disposed); // the run (and its channel) ended before WhenStopped completed
+    }
+
+    [Fact]
     public async Task Malformed_advertising_data_is_counted_and_still_reported()
     {
         var k = Kernel();
