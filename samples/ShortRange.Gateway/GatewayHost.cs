@@ -77,6 +77,7 @@ public static class GatewayHost
             builder.Services.AddHostedService(sp => sp.GetRequiredService<LowPanForwarder>());
         }
         if (settings.Nfc.Enabled) builder.Services.AddHostedService<NfcNdefPublisher>();
+        if (settings.Gatt.Devices.Count > 0) builder.Services.AddHostedService<GattForwarder>();
 
         if (settings.Metrics.Exporter != MetricsExporter.None)
         {

@@ -17,6 +17,7 @@ public sealed class GatewayMetrics : IDisposable
         Commands = _meter.CreateCounter<long>("shortrange.gateway.lowpan.commands", "{datagram}", "MQTT commands sent to 6LoWPAN nodes.");
         Discoveries = _meter.CreateCounter<long>("shortrange.gateway.discovery.events", "{event}", "Discovery events published.");
         NdefMessages = _meter.CreateCounter<long>("shortrange.gateway.nfc.ndef", "{message}", "NDEF messages published.");
+        GattValues = _meter.CreateCounter<long>("shortrange.gateway.gatt.values", "{value}", "GATT notifications and indications published.");
     }
 
     public Counter<long> Published { get; }
@@ -26,6 +27,7 @@ public sealed class GatewayMetrics : IDisposable
     public Counter<long> Commands { get; }
     public Counter<long> Discoveries { get; }
     public Counter<long> NdefMessages { get; }
+    public Counter<long> GattValues { get; }
 
     /// <summary>Registers the buffer gauge (called once by the MQTT connection).</summary>
     internal void ObserveBuffer(Func<int> buffered, Func<int> connected)

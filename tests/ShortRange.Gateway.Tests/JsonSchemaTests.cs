@@ -96,6 +96,23 @@ public sealed class JsonSchemaTests
     }
 
     [Fact]
+    public void A_gatt_notification_of_battery_level()
+    {
+        // Battery Service 0x180F / Battery Level 0x2A19 on the Bluetooth base UUID 00000000-0000-1000-8000-00805F9B34FB
+        // (Core Vol 3 Part B §2.5.1); value 0x5A = 90 %.
+        var message = GattForwarder.ToMessage("gw1", "hci0", "C0:11:22:33:44:55", new Guid("0000180f-0000-1000-8000-00805f9b34fb"),
+            new Guid("00002a19-0000-1000-8000-00805f9b34fb"), "notification", [0x5A], T0);
+        var e = Valid(JsonSerializer.SerializeToUtf8Bytes(message, GatewayJsonContext.Default.GattValueMessage));
+        Assert.Equal("shortrange.gateway.gatt.value/1", e.GetProperty("schema").GetString());
+        Assert.Equal("0000180f-0000-1000-8000-00805f9b34fb", e.GetProperty("service").GetString());
+        Assert.Equal("00002a19-0000-1000-8000-00805f9b34fb", e.GetProperty("characteristic").GetString());
+        Assert.Equal("Wg==", e.GetProperty("value").GetString()); // RFC 4648 base64 of 0x5A
+        Assert.Equal(1, e.GetProperty("length").GetInt32());
+        Assert.Equal("shortrange/gatt/C0:11:22:33:44:55/00002a19-0000-1000-8000-00805f9b34fb",
+            new Topics("shortrange").Gatt("C0:11:22:33:44:55", new Guid("00002a19-0000-1000-8000-00805f9b34fb")));
+    }
+
+    [Fact]
     public void A_status_message()
     {
         var e = Valid(JsonSerializer.SerializeToUtf8Bytes(new StatusMessage(StatusMessage.SchemaId, "gw1", "online", T0), GatewayJsonContext.Default.StatusMessage));
@@ -109,6 +126,8 @@ public sealed class JsonSchemaTests
     [InlineData("""{"schema":"shortrange.gateway.status/1","gateway":"gw1","state":"online","since":"2026-12-04T08:00:00+00:00","extra":1}""")]
     [InlineData("""{"schema":"shortrange.gateway.lowpan.datagram/1","gateway":"gw1","source":"10.0.0.1","sourcePort":1,"port":1,"receivedAt":"2026-12-04T08:00:00Z","length":0,"payload":""}""")]
     [InlineData("""{"schema":"shortrange.gateway.lowpan.datagram/1","gateway":"gw1","source":"2001:db8::1","sourcePort":1,"port":1,"receivedAt":"2026-12-04T08:00:00Z","length":0,"payload":"not base64!"}""")]
+    [InlineData("""{"schema":"shortrange.gateway.gatt.value/1","gateway":"gw1","adapter":"hci0","address":"C0:11:22:33:44:55","service":"180f","characteristic":"00002a19-0000-1000-8000-00805f9b34fb","kind":"notification","receivedAt":"2026-12-04T08:00:00Z","length":1,"value":"Wg=="}""")]
+    [InlineData("""{"schema":"shortrange.gateway.gatt.value/1","gateway":"gw1","adapter":"hci0","address":"C0:11:22:33:44:55","service":"0000180f-0000-1000-8000-00805f9b34fb","characteristic":"00002a19-0000-1000-8000-00805f9b34fb","kind":"read","receivedAt":"2026-12-04T08:00:00Z","length":1,"value":"Wg=="}""")]
     public void The_schema_rejects_what_the_gateway_never_sends(string json) => Assert.False(IsValid(json));
 
     [Fact]

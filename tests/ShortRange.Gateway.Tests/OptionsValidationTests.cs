@@ -45,6 +45,41 @@ public sealed class OptionsValidationTests
         Assert.StartsWith(expected, failure, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Gateway:Gatt:Devices:0:Address", "C0:11:22:33:44", "Gateway:Gatt:Devices:0:Address must be a Bluetooth address AA:BB:CC:DD:EE:FF (was 'C0:11:22:33:44').")]
+    [InlineData("Gateway:Gatt:Devices:0:AddressType", "static", "Gateway:Gatt:Devices:0:AddressType must be 'public' or 'random' (was 'static').")]
+    [InlineData("Gateway:Gatt:Devices:0:Characteristics:0", "battery", "Gateway:Gatt:Devices:0:Characteristics:0 must be a 16-bit (2a37) or 128-bit UUID (was 'battery').")]
+    [InlineData("Gateway:Gatt:Devices:0:Characteristics:0", "2a1", "Gateway:Gatt:Devices:0:Characteristics:0 must be a 16-bit (2a37) or 128-bit UUID (was '2a1').")]
+    [InlineData("Gateway:Gatt:Adapter", "nfc0", "Gateway:Gatt:Adapter must be empty or a controller name like hci0 (was 'nfc0').")]
+    public void A_bad_gatt_device_setting_is_named(string key, string value, string expected)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Gateway:Gatt:Devices:0:Address"] = "C0:11:22:33:44:55",
+            ["Gateway:Gatt:Devices:0:Characteristics:0"] = "0x2A19",
+            [key] = value,
+        };
+        var e = BuildFails([.. settings.Select(kv => (kv.Key, kv.Value))]);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gatt_device_without_characteristics_is_named()
+    {
+        var e = BuildFails(("Gateway:Gatt:Devices:0:Address", "C0:11:22:33:44:55"));
+        Assert.Contains("Gateway:Gatt:Devices:0:Characteristics must list at least one characteristic UUID", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2a19", "00002a19-0000-1000-8000-00805f9b34fb")]
+    [InlineData("0x2A37", "00002a37-0000-1000-8000-00805f9b34fb")]
+    [InlineData("5352c001-7c1a-4f6e-9a51-0f3b6a2d8e01", "5352c001-7c1a-4f6e-9a51-0f3b6a2d8e01")]
+    public void Characteristic_uuids_take_the_16_bit_and_the_128_bit_form(string text, string expected)
+    {
+        Assert.True(GattDeviceSettings.TryParseUuid(text, out var uuid));
+        Assert.Equal(new Guid(expected), uuid);
+    }
+
     [Fact]
     public void Every_bad_setting_is_listed_not_only_the_first()
     {

@@ -57,6 +57,44 @@ public sealed class GatewayRadiosHwTests
     }
 
     [Fact]
+    public async Task A_bluetooth_radio_that_disappears_and_comes_back_is_scanned_again()
+    {
+        var (local, peer) = LabRequire.BluetoothPair();
+        LabRequire.Root();
+        var (_, pi, _, peerAddress) = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
+        await using (var control = new MgmtClient(MgmtSocketTransport.Open()))
+            await control.SetDiscoverableAsync(pi, 1, 0, Ct);
+        using var gw = new LabGateway();
+        gw.StartGateway("--Gateway:LowPan:Enabled=false", "--Gateway:Discovery:Technologies:0=Bluetooth",
+            $"--Gateway:Discovery:BluetoothAdapter={local}");
+        string before = new BluetoothDeviceAddress(peerAddress, BluetoothAddressType.BrEdr).ToString();
+        gw.WaitFor(l => l.Contains(" lab/discovery/bluetooth/", StringComparison.Ordinal) && Json(l).GetProperty("address").GetString() == before,
+            $"discovery of {before}");
+
+        // Both controllers vanish (btvirt ends) and fresh ones appear: the scan ends with the adapter gone, the gateway
+        // keeps running and scans again once a controller by that name is back and powered.
+        LabControl.RestartBtvirt();
+        gw.WaitForLog("Bluetooth discovery ended");
+        var (_, pi2, _, peerAddress2) = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
+        try
+        {
+            await using (var control = new MgmtClient(MgmtSocketTransport.Open()))
+                await control.SetDiscoverableAsync(pi2, 1, 0, Ct);
+            string after = new BluetoothDeviceAddress(peerAddress2, BluetoothAddressType.BrEdr).ToString();
+            int foundBefore = gw.Messages.Count(l => l.Contains(" lab/discovery/bluetooth/", StringComparison.Ordinal));
+            gw.WaitFor(_ => gw.Messages.Skip(foundBefore).Any(l => l.Contains(" lab/discovery/bluetooth/", StringComparison.Ordinal)
+                && Json(l).GetProperty("address").GetString() == after && Json(l).GetProperty("event").GetString() == "found"),
+                $"discovery of {after} after the radio came back");
+            Assert.Equal(0, gw.Terminate());
+        }
+        finally
+        {
+            await using var control = new MgmtClient(MgmtSocketTransport.Open());
+            await control.SetDiscoverableAsync(pi2, 0, 0, CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task An_ndef_message_pushed_by_an_nfc_peer_is_published()
     {
         await using var lab = await NfcLab.OpenAsync(Ct);

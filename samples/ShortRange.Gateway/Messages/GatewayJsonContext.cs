@@ -7,5 +7,6 @@ namespace ShortRange.Gateway.Messages;
 [JsonSerializable(typeof(DiscoveryMessage))]
 [JsonSerializable(typeof(DatagramMessage))]
 [JsonSerializable(typeof(NdefMessageJson))]
+[JsonSerializable(typeof(GattValueMessage))]
 [JsonSerializable(typeof(StatusMessage))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -28,6 +28,14 @@ public sealed record NdefMessageJson(
 /// <summary>One NDEF record; text/uri are decoded for the well-known T and U types.</summary>
 public sealed record NdefRecordJson(string Tnf, string Type, byte[]? Id, byte[] Payload, string? Text, string? Uri);
 
+/// <summary>Topic {prefix}/gatt/{address}/{characteristic}: one value an LE device notified or indicated.</summary>
+public sealed record GattValueMessage(
+    string Schema, string Gateway, string Adapter, string Address, string Service, string Characteristic, string Kind,
+    DateTimeOffset ReceivedAt, int Length, byte[] Value)
+{
+    public const string SchemaId = "shortrange.gateway.gatt.value/1";
+}
+
 /// <summary>Topic {prefix}/status (retained): online when connected, offline as the broker's will or on shutdown.</summary>
 public sealed record StatusMessage(string Schema, string Gateway, string State, DateTimeOffset Since)
 {

@@ -14,6 +14,8 @@ public sealed class Topics(string prefix)
     /// <summary>Subscription filter for commands: {prefix}/lowpan/tx/{ipv6 address}/{udp port}, payload = the datagram.</summary>
     public string CommandFilter => $"{Prefix}/lowpan/tx/+/+";
     public string Ndef => $"{Prefix}/nfc/ndef";
+    public string Gatt(string address, Guid characteristic) =>
+        $"{Prefix}/gatt/{Level(address)}/{characteristic.ToString("D", CultureInfo.InvariantCulture)}";
 
     /// <summary>Parses a command topic into the node's address and port; false for anything else.</summary>
     public bool TryParseCommand(string topic, out string address, out int port)

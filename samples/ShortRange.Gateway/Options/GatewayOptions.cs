@@ -1,3 +1,5 @@
+using ShortRange.Devices;
+
 namespace ShortRange.Gateway.Options;
 
 /// <summary>The gateway's settings: the "Gateway" section of appsettings.json (or Gateway__Mqtt__Host=… in the environment).</summary>
@@ -12,6 +14,7 @@ public sealed class GatewayOptions
     public DiscoverySettings Discovery { get; set; } = new();
     public LowPanSettings LowPan { get; set; } = new();
     public NfcSettings Nfc { get; set; } = new();
+    public GattSettings Gatt { get; set; } = new();
     public MetricsSettings Metrics { get; set; } = new();
 }
 
@@ -63,6 +66,43 @@ public sealed class NfcSettings
     public string Device { get; set; } = "nfc0";
     /// <summary>Put the device in target mode (listen for NFC-DEP) so a phone or reader that polls links to us.</summary>
     public bool Listen { get; set; } = true;
+}
+
+/// <summary>GATT notifications to forward; the forwarder runs when <see cref="Devices"/> is not empty.</summary>
+public sealed class GattSettings
+{
+    /// <summary>Connect from this controller (hci0…); empty: the kernel picks the route.</summary>
+    public string Adapter { get; set; } = "";
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public List<GattDeviceSettings> Devices { get; set; } = [];
+}
+
+public sealed class GattDeviceSettings
+{
+    /// <summary>The device's LE address, AA:BB:CC:DD:EE:FF.</summary>
+    public string Address { get; set; } = "";
+    /// <summary>"public" or "random", as the device advertises.</summary>
+    public string AddressType { get; set; } = "public";
+    /// <summary>Characteristic UUIDs to subscribe to: 16-bit ("2a37", "0x2A37") or 128-bit text.</summary>
+    public List<string> Characteristics { get; set; } = [];
+
+    public BluetoothDeviceAddress PeerAddress() => BluetoothDeviceAddress.Parse(Address,
+        AddressType.Equals("random", StringComparison.OrdinalIgnoreCase) ? BluetoothAddressType.LeRandom : BluetoothAddressType.LePublic);
+
+    public HashSet<Guid> CharacteristicUuids() => [.. Characteristics.Select(c => TryParseUuid(c, out var g) ? g : throw new FormatException(c))];
+
+    /// <summary>16-bit SIG UUIDs become 0000xxxx-0000-1000-8000-00805f9b34fb (Core Vol 3 Part B §2.5.1).</summary>
+    public static bool TryParseUuid(string text, out Guid uuid)
+    {
+        var s = text.AsSpan().Trim();
+        if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) s = s[2..];
+        if (s.Length is 4 or 8 && uint.TryParse(s, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out uint v))
+        {
+            uuid = Bluetooth.Advertising.BluetoothUuid.FromShort(v);
+            return true;
+        }
+        return Guid.TryParseExact(s, "D", out uuid);
+    }
 }
 
 public enum MetricsExporter { None, Console, Prometheus }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using ShortRange.Devices;
 
 namespace ShortRange.Gateway.Options;
 
@@ -54,6 +55,24 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         if (options.Nfc.Enabled && !IsNfcName(options.Nfc.Device)) Fail("Nfc:Device", "must be an NFC device name like nfc0", options.Nfc.Device);
 
+        var g = options.Gatt;
+        if (g.Devices.Count > 0)
+        {
+            if (g.Adapter.Length > 0 && !IsIndexedName(g.Adapter, "hci")) Fail("Gatt:Adapter", "must be empty or a controller name like hci0", g.Adapter);
+            if (g.ConnectTimeout <= TimeSpan.Zero) Fail("Gatt:ConnectTimeout", "must be positive", g.ConnectTimeout);
+        }
+        for (int i = 0; i < g.Devices.Count; i++)
+        {
+            var d = g.Devices[i];
+            if (!BluetoothDeviceAddress.TryParse(d.Address, BluetoothAddressType.LePublic, out _))
+                Fail($"Gatt:Devices:{i}:Address", "must be a Bluetooth address AA:BB:CC:DD:EE:FF", d.Address);
+            if (d.AddressType is not ("public" or "random")) Fail($"Gatt:Devices:{i}:AddressType", "must be 'public' or 'random'", d.AddressType);
+            if (d.Characteristics.Count == 0) Fail($"Gatt:Devices:{i}:Characteristics", "must list at least one characteristic UUID", "");
+            for (int j = 0; j < d.Characteristics.Count; j++)
+                if (!GattDeviceSettings.TryParseUuid(d.Characteristics[j], out _))
+                    Fail($"Gatt:Devices:{i}:Characteristics:{j}", "must be a 16-bit (2a37) or 128-bit UUID", d.Characteristics[j]);
+        }
+
         var x = options.Metrics;
         if (x.Exporter == MetricsExporter.Prometheus
             && (!Uri.TryCreate(x.PrometheusUrl, UriKind.Absolute, out var u) || u.Scheme != Uri.UriSchemeHttp || !x.PrometheusUrl.EndsWith('/')))
@@ -64,6 +83,8 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static bool IsNfcName(string name) =>
-        name.StartsWith("nfc", StringComparison.Ordinal) && name.Length > 3 && name.AsSpan(3).IndexOfAnyExceptInRange('0', '9') < 0;
+    private static bool IsNfcName(string name) => IsIndexedName(name, "nfc");
+
+    private static bool IsIndexedName(string name, string prefix) =>
+        name.StartsWith(prefix, StringComparison.Ordinal) && name.Length is > 3 and < 9 && name.AsSpan(prefix.Length).IndexOfAnyExceptInRange('0', '9') < 0;
 }

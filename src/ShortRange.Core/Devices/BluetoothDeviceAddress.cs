@@ -29,6 +29,22 @@ public sealed record BluetoothDeviceAddress(ulong Value, BluetoothAddressType Ty
         return new BluetoothDeviceAddress(value, type);
     }
 
+    /// <summary>Parses "AA:BB:CC:DD:EE:FF" (six pairs of hex digits); false for anything else.</summary>
+    public static bool TryParse(string? text, BluetoothAddressType type, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BluetoothDeviceAddress? address)
+    {
+        address = null;
+        if (text is not { Length: 17 }) return false;
+        ulong value = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            if (i > 0 && text[i * 3 - 1] != ':') return false;
+            if (!byte.TryParse(text.AsSpan(i * 3, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte b)) return false;
+            value = (value << 8) | b;
+        }
+        address = new BluetoothDeviceAddress(value, type);
+        return true;
+    }
+
     /// <summary>Reads the little-endian 6-byte form used on the wire and in sockaddr_hci/sockaddr_l2.</summary>
     public static ulong FromLittleEndian(ReadOnlySpan<byte> bdaddr)
     {

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ShortRange.Bluetooth;
+using ShortRange.Bluetooth.Gatt;
+using ShortRange.Bluetooth.Mgmt;
+using ShortRange.Devices;
+using ShortRange.Errors;
+using ShortRange.Gateway.Messages;
+using ShortRange.Gateway.Mqtt;
+using ShortRange.Gateway.Options;
+
+namespace ShortRange.Gateway.Workers;
+
+/// <summary>
+/// GATT notifications of configured LE devices: one loop per Gatt:Devices entry connects from Gatt:Adapter, finds the
+/// configured characteristics, subscribes (indications where a characteristic only indicates) and publishes every value
+/// on {prefix}/gatt/{address}/{characteristic}. When the link ends (device gone, radio removed) it connects again with
+/// back-off; the reason is logged.
+/// </summary>
+public sealed partial class GattForwarder(
+    MqttConnection mqtt, GatewayMetrics metrics, IOptions<GatewayOptions> options, ILoggerFactory loggerFactory) : BackgroundService
+{
+    private readonly GatewayOptions _options = options.Value;
+    private readonly ILogger _logger = loggerFactory.CreateLogger<GattForwarder>();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_options.Gatt.Devices.Select(d => RunAsync(d, stoppingToken)));
+
+    private async Task RunAsync(GattDeviceSettings device, CancellationToken ct)
+    {
+        int failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            var started = DateTime.UtcNow;
+            try { await ForwardOnceAsync(device, ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e) when (e is ShortRangeException or IOException or SocketException or TimeoutException or InvalidOperationException)
+            {
+                LogFailed(device.Address, e.Message);
+            }
+            if (DateTime.UtcNow - started > TimeSpan.FromMinutes(1)) failures = 0;
+            try { await Task.Delay(Backoff.Delay(failures++), ct); } catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private async Task ForwardOnceAsync(GattDeviceSettings device, CancellationToken ct)
+    {
+        var peer = device.PeerAddress();
+        string adapter = _options.Gatt.Adapter;
+        ulong local = adapter.Length == 0 ? 0 : await LocalAddressAsync(adapter, ct);
+        await using var connection = await GattConnection.ConnectAsync(local, peer,
+            new GattConnectionOptions { ConnectTimeout = _options.Gatt.ConnectTimeout }, _logger, ct);
+        var gatt = connection.Client;
+        var wanted = device.CharacteristicUuids();
+        var found = new List<(GattService Service, GattCharacteristic Characteristic)>();
+        foreach (var service in await gatt.DiscoverPrimaryServicesAsync(cancellationToken: ct))
+            foreach (var c in await gatt.DiscoverCharacteristicsAsync(service, ct))
+                if (wanted.Contains(c.Uuid)) found.Add((service, c));
+
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscriptions = new List<IDisposable>();
+        try
+        {
+            foreach (var (service, c) in found)
+            {
+                bool indicate = !c.Properties.HasFlag(GattCharacteristicProperties.Notify);
+                var cccd = indicate && !c.Properties.HasFlag(GattCharacteristicProperties.Indicate) ? null
+                    : (await gatt.DiscoverDescriptorsAsync(c, ct)).FirstOrDefault(d => d.Uuid == GattUuids.ClientCharacteristicConfiguration);
+                if (cccd is null)
+                {
+                    LogNotSubscribable(device.Address, c.Uuid);
+                    continue;
+                }
+                string kind = indicate ? "indication" : "notification";
+                subscriptions.Add(gatt.Subscribe(c, cccd.Handle, indicate).Subscribe(
+                    v => Publish(adapter, peer, service.Uuid, c.Uuid, kind, v),
+                    e => ended.TrySetException(e)));
+                LogSubscribed(device.Address, c.Uuid, kind);
+            }
+            foreach (var missing in wanted.Where(u => !found.Any(f => f.Characteristic.Uuid == u)))
+                LogMissing(device.Address, missing);
+            if (subscriptions.Count == 0)
+                throw new InvalidOperationException($"{device.Address} has none of the configured characteristics it can notify");
+            var end = await connection.Disconnected.WaitAsync(ct);
+            LogDisconnected(device.Address, end.Reason.ToString(), end.Exception?.Message ?? "");
+        }
+        finally
+        {
+            foreach (var s in subscriptions) s.Dispose();
+        }
+    }
+
+    private static async Task<ulong> LocalAddressAsync(string adapter, CancellationToken ct)
+    {
+        ushort index = ushort.Parse(adapter.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture); // validated: hciN
+        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
+        return (await mgmt.ReadControllerInfoAsync(index, ct)).Address;
+    }
+
+    private void Publish(string adapter, BluetoothDeviceAddress peer, Guid service, Guid characteristic, string kind, ReadOnlyMemory<byte> value)
+    {
+        string address = peer.ToString() ?? "";
+        var message = ToMessage(_options.Id, adapter, address, service, characteristic, kind, value.ToArray(), DateTimeOffset.UtcNow);
+        mqtt.Publish(mqtt.Topics.Gatt(address, characteristic), JsonSerializer.SerializeToUtf8Bytes(message, GatewayJsonContext.Default.GattValueMessage));
+        metrics.GattValues.Add(1);
+    }
+
+    internal static GattValueMessage ToMessage(string gateway, string adapter, string address, Guid service, Guid characteristic,
+        string kind, byte[] value, DateTimeOffset receivedAt) =>
+        new(GattValueMessage.SchemaId, gateway, adapter, address, Uuid(service), Uuid(characteristic), kind, receivedAt, value.Length, value);
+
+    /// <summary>UUIDs as the lowercase 128-bit form (RFC 4122 text), 16-bit SIG UUIDs included.</summary>
+    internal static string Uuid(Guid uuid) => uuid.ToString("D", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(LogLevel.Information, "GATT {Address}: subscribed to {Characteristic} ({Kind}s)")]
+    private partial void LogSubscribed(string address, Guid characteristic, string kind);
+    [LoggerMessage(LogLevel.Warning, "GATT {Address}: no characteristic {Characteristic}")]
+    private partial void LogMissing(string address, Guid characteristic);
+    [LoggerMessage(LogLevel.Warning, "GATT {Address}: {Characteristic} neither notifies nor indicates (no CCCD)")]
+    private partial void LogNotSubscribable(string address, Guid characteristic);
+    [LoggerMessage(LogLevel.Warning, "GATT {Address}: link ended ({Reason}) {Detail}; reconnecting with back-off")]
+    private partial void LogDisconnected(string address, string reason, string detail);
+    [LoggerMessage(LogLevel.Warning, "GATT {Address}: {Reason}; retrying with back-off")]
+    private partial void LogFailed(string address, string reason);
+}
