@@ -136,8 +136,14 @@ public sealed partial class ToolLowPanHwTests
             SendFromKernel(payload);
             heard = listen.WaitForOut(l => l.EndsWith(tail, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         }
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
         listen.Interrupt();
-        Assert.Equal(0, listen.WaitForExit());
+        int exit = listen.WaitForExit();
+        // CI t4 (seed 148818724): exit 130 after ~5 s, which is System.CommandLine's ProcessTerminationTimeout (the tool
+        // gives 5 s) running out before the action returned — on a starved TCG guest. The time is printed to see how
+        // close normal runs come; stderr tells the forced exit (no "cancelled" line) from a cancelled action.
+        Console.WriteLine($"@@LISTENEXIT {stopping.ElapsedMilliseconds} ms from SIGINT to exit {exit}");
+        Assert.True(exit == 0, $"exit {exit} {stopping.ElapsedMilliseconds} ms after SIGINT; stderr: {string.Join(" | ", listen.Error)}");
         Assert.True(heard, $"listen did not print the packet; stdout: {string.Join(" | ", listen.Out)}; stderr: {string.Join(" | ", listen.Error)}");
     }
 

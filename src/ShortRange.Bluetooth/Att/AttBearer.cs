@@ -25,6 +25,7 @@ public sealed class AttBearer : IDisposable
     private readonly SemaphoreSlim _requestSlot = new(1, 1);  // §3.3.2: one outstanding request per bearer
     private readonly Subject<AttHandleValue> _valueUpdates = new();
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _closing; // under _gate: set first, so no request slips in while the channel is being released
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _indicationSlot = new(1, 1);   // §3.4.7.2: one indication outstanding
     private TaskCompletionSource<AttPdu>? _pending;
@@ -91,7 +92,7 @@ public sealed class AttBearer : IDisposable
         var tcs = new TaskCompletionSource<AttPdu>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            if (_closed.Task.IsCompleted)
+            if (_closing)
             {
                 _requestSlot.Release();
                 throw ClosedException();
@@ -149,7 +150,7 @@ public sealed class AttBearer : IDisposable
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_gate)
             {
-                if (_closed.Task.IsCompleted) throw ClosedException();
+                if (_closing) throw ClosedException();
                 _pendingIndication = tcs;
             }
             await _transport.SendAsync(bytes, CancellationToken.None).ConfigureAwait(false);
@@ -337,18 +338,21 @@ public sealed class AttBearer : IDisposable
 
     private void Close(Exception reason)
     {
-        if (!_closed.TrySetResult(reason)) return;
-        _logger.LogDebug(reason, "ATT bearer closed");
-        _cts.Cancel();
-        _transport.Dispose();
         TaskCompletionSource<AttPdu>? pending;
         TaskCompletionSource? indication;
         lock (_gate)
         {
+            if (_closing) return;
+            _closing = true;
             pending = _pending;
             _pending = null;
             indication = _pendingIndication;
         }
+        _logger.LogDebug(reason, "ATT bearer closed");
+        _cts.Cancel();
+        // The channel is released before Closed completes: whoever awaits Closed may reuse the link at once.
+        _transport.Dispose();
+        _closed.TrySetResult(reason);
         var closed = reason as AttBearerClosedException ?? new AttBearerClosedException("the ATT bearer closed: " + reason.Message, reason);
         indication?.TrySetException(reason is AttTimeoutException ? reason : closed);
         if (pending is not null)

@@ -166,8 +166,12 @@ public sealed class L2capChannel : IDisposable, IAsyncDisposable
             return ValueTask.FromException<int>(L2capException.For("send", e.NativeErrorCode, e));
         }
         if (!pending.IsCompletedSuccessfully) return AwaitSendAsync(pending);
-        BluetoothMetrics.L2capBytesSent.Add(pending.Result);
-        return pending;
+        // Reading Result consumes the ValueTask: a send that completed asynchronously just before the check is backed by
+        // the socket's reusable event args, so handing `pending` on to be awaited a second time is the "Operation is not
+        // valid due to the current state of the object" of CI run t4 (seed 148818724). Return a fresh one.
+        int sent = pending.Result;
+        BluetoothMetrics.L2capBytesSent.Add(sent);
+        return new ValueTask<int>(sent);
     }
 
     private static async ValueTask<int> AwaitSendAsync(ValueTask<int> pending)
