@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using ShortRange.Bluetooth.Mgmt;
 using ShortRange.HwTests.Infrastructure;
@@ -15,6 +16,9 @@ namespace ShortRange.HwTests.Bluetooth;
 /// connect that fails at once is what triggers the 6.1 kernel BUG in hci_chan_del. So <see cref="StartAsync"/> returns
 /// only once bluetoothd's L2CAP PSM 1 listener is up (/run/sdp is created after it) and bluetoothd's Connectable OFF
 /// has been seen on both controllers, and then turns Connectable back on: any connect after that finds a listener.
+/// bluetoothd also leaves kernel state behind that mgmt's settings do not show (see <see cref="Residue"/>); in full-lab CI
+/// (seed 746862486) every BR/EDR connect to hci1 was refused after it. So dispose, after putting the mgmt settings back
+/// and recording what still differs, restarts the lab's btvirt (fresh hci0/hci1, as <see cref="BluezGattPeer"/> does).
 /// </summary>
 internal sealed class BluetoothdLab : IAsyncDisposable
 {
@@ -23,13 +27,22 @@ internal sealed class BluetoothdLab : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly MgmtClient _mgmt;
     private readonly Dictionary<ushort, ControllerInfo> _before;
+    private readonly Dictionary<ushort, Dictionary<string, string>> _kernelBefore;
 
-    private BluetoothdLab(Process daemon, MgmtClient mgmt, Dictionary<ushort, ControllerInfo> before)
+    private BluetoothdLab(Process daemon, MgmtClient mgmt, Dictionary<ushort, ControllerInfo> before,
+        Dictionary<ushort, Dictionary<string, string>> kernelBefore)
     {
         _daemon = daemon;
         _mgmt = mgmt;
         _before = before;
+        _kernelBefore = kernelBefore;
     }
+
+    /// <summary>
+    /// After dispose: per controller, what differed from before bluetoothd once the mgmt settings, name, class, UUIDs and
+    /// Device ID had been put back (debugfs and hciconfig, <see cref="BluetoothKernelState"/>), measured before btvirt's restart.
+    /// </summary>
+    public string Residue { get; private set; } = "";
 
     public string Log { get { lock (_log) return _log.ToString(); } }
 
@@ -44,10 +57,15 @@ internal sealed class BluetoothdLab : IAsyncDisposable
         File.Delete("/run/sdp"); // a stale socket file from an earlier bluetoothd would end the wait below at once
         var mgmt = new MgmtClient(MgmtSocketTransport.Open());
         var before = new Dictionary<ushort, ControllerInfo>();
-        foreach (var i in indexes) before[i] = await mgmt.ReadControllerInfoAsync(i, ct);
+        var kernelBefore = new Dictionary<ushort, Dictionary<string, string>>();
+        foreach (var i in indexes)
+        {
+            before[i] = await mgmt.ReadControllerInfoAsync(i, ct);
+            kernelBefore[i] = BluetoothKernelState.Snapshot(i);
+        }
         var psi = new ProcessStartInfo(bluetoothd) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { "-n", "--compat" }) psi.ArgumentList.Add(a);
-        var lab = new BluetoothdLab(Process.Start(psi)!, mgmt, before);
+        var lab = new BluetoothdLab(Process.Start(psi)!, mgmt, before, kernelBefore);
         lab._daemon.ErrorDataReceived += (_, e) => { lock (lab._log) lab._log.AppendLine(e.Data); };
         lab._daemon.OutputDataReceived += (_, e) => { lock (lab._log) lab._log.AppendLine(e.Data); };
         lab._daemon.BeginErrorReadLine();
@@ -78,10 +96,14 @@ internal sealed class BluetoothdLab : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM (bluetoothd powers its controllers off on exit), then every setting, name, class, UUID and Device ID back as before.</summary>
+    /// <summary>
+    /// SIGTERM (bluetoothd powers its controllers off on exit), then every setting, name, class, UUID and Device ID back as
+    /// before, what still differs recorded in <see cref="Residue"/>, and in the lab fresh controllers (btvirt restarted).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         using var cts = new CancellationTokenSource(Bound);
+        var residue = new StringBuilder();
         try
         {
             if (!_daemon.HasExited)
@@ -91,12 +113,21 @@ internal sealed class BluetoothdLab : IAsyncDisposable
             }
             await _daemon.WaitForExitAsync(cts.Token);
             File.Delete("/run/sdp");
-            foreach (var (i, info) in _before) await RestoreAsync(i, info, cts.Token);
+            foreach (var (i, info) in _before)
+            {
+                string mgmtLeft;
+                try { mgmtLeft = await RestoreAsync(i, info, cts.Token); }
+                catch (MgmtException e) { mgmtLeft = "restore failed: " + e.Message + "; "; }
+                string kernelLeft = BluetoothKernelState.Diff(_kernelBefore[i], BluetoothKernelState.Snapshot(i));
+                residue.Append(CultureInfo.InvariantCulture, $"hci{i}: {(mgmtLeft + kernelLeft is { Length: > 0 } d ? d : "nothing; ")}");
+            }
         }
         finally
         {
+            Residue = residue.ToString();
             _daemon.Dispose();
             await _mgmt.DisposeAsync();
+            if (LabEnvironment.InLab) LabControl.RestartBtvirt(2);
         }
     }
 
@@ -112,7 +143,8 @@ internal sealed class BluetoothdLab : IAsyncDisposable
         (MgmtSettings.LinkSecurity, MGMT_OP_SET_LINK_SECURITY),
     ];
 
-    private async Task RestoreAsync(ushort index, ControllerInfo before, CancellationToken ct)
+    /// <summary>Puts mgmt's view back; returns what still differs ("" when nothing).</summary>
+    private async Task<string> RestoreAsync(ushort index, ControllerInfo before, CancellationToken ct)
     {
         var now = (await _mgmt.ReadControllerInfoAsync(index, ct)).CurrentSettings;
         if (!now.HasFlag(MgmtSettings.Powered)) now = await _mgmt.SetPoweredAsync(index, true, ct);
@@ -133,8 +165,12 @@ internal sealed class BluetoothdLab : IAsyncDisposable
         BinaryPrimitives.WriteUInt16LittleEndian(did, 0); // MGMT_OP_SET_DEVICE_ID source 0: Device ID disabled
         await _mgmt.SendCommandAsync(0x0028, index, did, ct);
         await _mgmt.SetLocalNameAsync(index, before.Name, before.ShortName, ct);
+        // bluetoothd turns Discoverable off; Set Discoverable needs Connectable, so it comes back last (timeout 0: stays on).
+        if (before.CurrentSettings.HasFlag(MgmtSettings.Discoverable)
+            && !(await _mgmt.ReadControllerInfoAsync(index, ct)).CurrentSettings.HasFlag(MgmtSettings.Discoverable))
+            await _mgmt.SetDiscoverableAsync(index, 1, 0, ct);
         var after = await _mgmt.ReadControllerInfoAsync(index, ct);
-        Assert.True(after.CurrentSettings == before.CurrentSettings && after.Name == before.Name,
-            $"hci{index} after bluetoothd: settings {after.CurrentSettings} (before {before.CurrentSettings}), name '{after.Name}' (before '{before.Name}')");
+        return after.CurrentSettings == before.CurrentSettings && after.Name == before.Name ? ""
+            : $"mgmt settings {after.CurrentSettings} (before {before.CurrentSettings}), name '{after.Name}' (before '{before.Name}'); ";
     }
 }

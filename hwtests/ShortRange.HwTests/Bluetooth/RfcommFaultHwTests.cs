@@ -122,17 +122,20 @@ public class RfcommFaultHwTests
     }
 
     /// <summary>
-    /// A second btvirt (hci2/hci3 beside the lab's pair, which stay untouched) carries an RFCOMM transfer; killing it
-    /// removes both controllers: the writer and the reader must end with <see cref="RfcommLinkLostException"/> (the
-    /// kernel closes every connection of a vanished controller with ECONNABORTED / HCI "local host terminated").
+    /// A second btvirt (hci2/hci3 beside the lab's pair) carries an RFCOMM transfer; killing it removes both controllers:
+    /// the writer and the reader must end with <see cref="RfcommLinkLostException"/> (the kernel closes every connection of
+    /// a vanished controller with ECONNABORTED / HCI "local host terminated"). A second btvirt numbers its controllers as
+    /// the first did, so hci2/hci3 carry hci0's and hci1's BD_ADDRs; RFCOMM sessions are found by address pair
+    /// (rfcomm_session_get), so the lab pair first loses every link (no session of theirs to join), and afterwards the
+    /// lab's btvirt is restarted: the tests after this one get fresh hci0/hci1 whatever the twins left behind.
     /// </summary>
     [Fact]
     public async Task Controller_removed_under_an_open_stream_ends_it_with_link_lost()
     {
-        LabRequire.BluetoothAdapter();
         LabRequire.Root();
         LabRequire.InLab();
         string btvirt = LabRequire.Tool("btvirt");
+        await L2capLab.BrEdrAsync(Ct);
         await using var control = new MgmtClient(MgmtSocketTransport.Open());
         var before = (await control.ReadIndexListAsync(Ct)).ToHashSet();
         var proc = Process.Start(new ProcessStartInfo(btvirt, "-l2") { RedirectStandardOutput = true, RedirectStandardError = true })!;
@@ -205,6 +208,7 @@ public class RfcommFaultHwTests
             var gone = Stopwatch.StartNew();
             while ((await control.ReadIndexListAsync(Ct)).Any(i => !before.Contains(i)) && gone.Elapsed < Bound)
                 await Task.Delay(250, Ct);
+            LabControl.RestartBtvirt(2);
         }
     }
 }

@@ -26,7 +26,8 @@ public partial class SdpHwTests
         string sdptool = LabRequire.Tool("sdptool");
         var (localName, peerName) = LabRequire.BluetoothPair();
         var (local, peer) = await L2capLab.BrEdrAsync(Ct);
-        await using (var daemon = await BluetoothdLab.StartAsync([LabBluetooth.Index(localName), LabBluetooth.Index(peerName)], Ct))
+        var daemon = await BluetoothdLab.StartAsync([LabBluetooth.Index(localName), LabBluetooth.Index(peerName)], Ct);
+        try
         {
             Report(daemon.TakeOver);
             var add = LabProcess.Run(sdptool, "add", "--channel=7", "SP");
@@ -49,8 +50,13 @@ public partial class SdpHwTests
             // The typed lookup clients use: the SPP channel by UUID.
             Assert.Equal((byte)7, await ShortRange.Bluetooth.Rfcomm.RfcommStream.FindChannelAsync(local, peer, SdpUuid.FromShort(SdpUuid.SerialPort), Bound, Ct));
         }
+        finally
+        {
+            await daemon.DisposeAsync(); // stops bluetoothd, restarts btvirt in the lab
+            Report("bluetoothd left behind after mgmt restore (before btvirt's restart): " + daemon.Residue);
+        }
         Assert.True(LabProcess.Run("pidof", "bluetoothd").ExitCode != 0, "bluetoothd still running after the test");
-        await L2capLab.BrEdrAsync(Ct); // links and keys bluetoothd may have left: back to the baseline
+        await L2capLab.BrEdrAsync(Ct); // fresh controllers: back to the baseline
     }
 
     [Fact]
