@@ -91,12 +91,27 @@ public sealed class AttBearer : IDisposable
             return await RequestOnceAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (AttErrorResponseException e) when (e.ErrorCode is AttErrorCode.InsufficientAuthentication or AttErrorCode.InsufficientEncryption
-            && _transport is IAttSecurityTransport secure && secure.TryRaiseSecurity(e.ErrorCode.Value))
+            && _transport is IAttSecurityTransport)
         {
             // Part C §10.3.2: the client raises the link's security and may retry; once, so a peer that still refuses
             // (pairing failed, or it wants more than we can give) ends with its error response.
+            if (!TryRaiseSecurity(e.ErrorCode!.Value)) throw;
             _logger.LogDebug("ATT: {Opcode} got {Error}; security raised, retrying once", request.Opcode, e.ErrorCode);
             return await RequestOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool TryRaiseSecurity(AttErrorCode reason)
+    {
+        try
+        {
+            return ((IAttSecurityTransport)_transport).TryRaiseSecurity(reason);
+        }
+        catch (Exception x) when (x is BluetoothException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // The kernel refused BT_SECURITY (for example no SMP on this link): the peer's error is the answer.
+            _logger.LogWarning(x, "ATT: raising security after {Error} failed", reason);
+            return false;
         }
     }
 

@@ -239,6 +239,20 @@ public class GattClientProcedureTests
     }
 
     [Fact]
+    public async Task A_kernel_refusing_bt_security_surfaces_the_peers_error_without_a_retry()
+    {
+        var scripted = new ScriptedPeer();
+        var secure = new SecureScriptedPeer(scripted, canRaise: true, kernelRefuses: true);
+        var gatt = Start(secure);
+        var read = gatt.ReadAsync(0x0003, Ct);
+        await scripted.NextAsync();
+        scripted.Send(0x01, 0x0A, 0x03, 0x00, 0x0F);
+        Assert.Equal(AttErrorCode.InsufficientEncryption, (await Assert.ThrowsAsync<AttErrorResponseException>(() => read)).ErrorCode);
+        Assert.Single(secure.Raised);
+        Assert.False(scripted.HasNext);
+    }
+
+    [Fact]
     public async Task Connect_from_discovery_needs_an_le_address_and_an_hci_adapter()
     {
         var t = DateTimeOffset.UtcNow;

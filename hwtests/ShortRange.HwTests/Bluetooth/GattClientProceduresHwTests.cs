@@ -1,0 +1,230 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Microsoft.Extensions.Options;
+using ShortRange.Bluetooth;
+using ShortRange.Bluetooth.Advertising;
+using ShortRange.Bluetooth.Att;
+using ShortRange.Bluetooth.Discovery;
+using ShortRange.Bluetooth.Gatt;
+using ShortRange.Bluetooth.L2cap;
+using ShortRange.Bluetooth.Mgmt;
+using ShortRange.Devices;
+using ShortRange.Discovery;
+using ShortRange.HwTests.Infrastructure;
+
+namespace ShortRange.HwTests.Bluetooth;
+
+/// <summary>
+/// Our GATT client's remaining procedures against our GATT server over the kernel (two btvirt controllers, LE public
+/// addresses): the server advertises, the client's controller finds it with the Bluetooth scanner and connects from the
+/// <see cref="DiscoveredDevice"/>; then included services, Read Using Characteristic UUID, Read Multiple (Variable),
+/// a reliable write of two values (one of them long at ATT_MTU 23) and a Service Changed indication.
+/// </summary>
+public sealed class GattClientProceduresHwTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private const ushort MGMT_OP_SET_ADVERTISING = 0x0029;
+    private static readonly Guid Custom = Guid.Parse("5352a000-0000-4000-8000-00805f9b34fb");
+    private static readonly Guid CustomRw = Guid.Parse("5352a001-0000-4000-8000-00805f9b34fb");
+    private static readonly Guid Top = BluetoothUuid.FromShort(0xFFF0), LongRw = BluetoothUuid.FromShort(0xFFF1), Pair = BluetoothUuid.FromShort(0xFFF2);
+
+    [Fact]
+    public async Task Client_found_by_le_discovery_uses_includes_read_by_uuid_read_multiple_reliable_write_and_service_changed()
+    {
+        var (local, peer) = LabRequire.BluetoothPair();
+        LabRequire.Root();
+        var p = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
+        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
+        var before = await LeOnAsync(mgmt, p.LocalIndex, p.PeerIndex);
+
+        // 1 secondary Battery | 2–3 Battery Level = 5A | 4 secondary 128-bit | 5–6 rw "hello" | 7 primary FFF0 | 8 include 1–3
+        // | 9 include 4–6 | 10–11 FFF1 rw (long) | 12–13 FFF2 = 01 02 | 14 GATT 0x1801 | 15–16 Service Changed | 17 CCCD.
+        var db = new GattDatabase();
+        var battery = db.AddService(BluetoothUuid.FromShort(0x180F), primary: false);
+        var level = battery.AddCharacteristic(BluetoothUuid.FromShort(0x2A19), GattCharacteristicProperties.Read, GattPermissions.Read, new byte[] { 0x5A });
+        var custom = db.AddService(Custom, primary: false);
+        var rw = custom.AddCharacteristic(CustomRw, GattCharacteristicProperties.Read | GattCharacteristicProperties.Write, GattPermissions.ReadWrite, "hello"u8.ToArray());
+        var top = db.AddService(Top);
+        top.AddInclude(battery);
+        top.AddInclude(custom);
+        var longRw = top.AddCharacteristic(LongRw, GattCharacteristicProperties.Read | GattCharacteristicProperties.Write, GattPermissions.ReadWrite, new byte[] { 0 });
+        var pair = top.AddCharacteristic(Pair, GattCharacteristicProperties.Read, GattPermissions.Read, new byte[] { 0x01, 0x02 });
+        var gattService = db.AddService(BluetoothUuid.FromShort(0x1801));
+        var changed = gattService.AddCharacteristic(GattUuids.ServiceChanged, GattCharacteristicProperties.Indicate, GattPermissions.None);
+        Assert.Equal((3, 6, 11, 13, 16, 17), (level.ValueHandle, rw.ValueHandle, longRw.ValueHandle, pair.ValueHandle, changed.ValueHandle, changed.CccdHandle));
+
+        await using var server = GattServer.Start(p.LocalAddress, db);
+        GattConnection? connection = null;
+        try
+        {
+            await using var adv = await LeAdvertisement.StartAsync(mgmt, p.LocalIndex,
+                new LeAdvertisementOptions { Name = "SR-gattc", ServiceUuids = [Top] }, cancellationToken: Ct);
+
+            // Found by our scanner on the other controller (LE only, filtered on the advertised service UUID).
+            var options = new BluetoothOptions { Adapter = peer, DiscoveryTypes = DiscoveryAddressTypes.Le };
+            options.ServiceUuids.Add(Top);
+            var discovery = new TechnologyDiscovery(new BluetoothScanner(Options.Create(options)));
+            var wanted = new BluetoothDeviceAddress(p.LocalAddress, BluetoothAddressType.LePublic);
+            var found = await discovery.Discover().Select(e => e.Device).FirstAsync(d => Equals(d.Address, wanted)).ToTask(Ct).WaitAsync(Bound, Ct);
+            await discovery.StopIdleScansAsync(Ct).WaitAsync(Bound, Ct);
+            Assert.Equal(peer, found.Adapter);
+            Assert.Contains(Top, Assert.IsType<BluetoothDeviceDetails>(found.Details).ServiceUuids);
+
+            // ATT_MTU stays 23 so the 100-octet value needs several prepared parts.
+            connection = await found.ConnectGattAsync(new GattConnectionOptions { ConnectTimeout = Bound, ReceiveMtu = 23 }, cancellationToken: Ct);
+            var gatt = connection.Client;
+            Assert.Equal(23, connection.Bearer.Mtu);
+            var services = await gatt.GetServicesAsync(Ct);
+            Assert.Equal([new GattService(Top, 7, 13), new GattService(BluetoothUuid.FromShort(0x1801), 14, 17)], services);
+            Assert.Same(services, await gatt.GetServicesAsync(Ct));
+
+            Assert.Equal([new GattIncludedService(8, 1, 3, BluetoothUuid.FromShort(0x180F)), new GattIncludedService(9, 4, 6, Custom)],
+                await gatt.FindIncludedServicesAsync(services[0], Ct));
+
+            var byUuid = Assert.Single(await gatt.ReadByUuidAsync(CustomRw, cancellationToken: Ct));
+            Assert.Equal((6, "hello"u8.ToArray()), (byUuid.Handle, byUuid.Value.ToArray()));
+            Assert.Equal([0x5A, 0x01, 0x02], await gatt.ReadMultipleAsync([3, 13], Ct));
+            var variable = await gatt.ReadMultipleVariableAsync([3, 6, 13], Ct);
+            Assert.Equal([[0x5A], "hello"u8.ToArray(), [0x01, 0x02]], variable);
+
+            // Reliable write: 100 octets (6 parts of ATT_MTU − 5) to 0x000B and "world" to 0x0006, executed together.
+            byte[] big = [.. Enumerable.Range(0, 100).Select(i => (byte)(i * 7))];
+            await gatt.ReliableWriteAsync([(longRw.ValueHandle, big), (rw.ValueHandle, "world"u8.ToArray())], Ct);
+            Assert.Equal(big, longRw.Value.ToArray());
+            Assert.Equal("world"u8.ToArray(), rw.Value.ToArray());
+            Assert.Equal(big, await gatt.ReadAsync(longRw.ValueHandle, Ct));   // long read back over Read Blob
+
+            // Service Changed: subscribing enables the indication; our server indicates 0x0001–0xFFFF and the cache drops.
+            var range = gatt.ServiceChanged.FirstAsync().ToTask(Ct);
+            Assert.True(LabProcess.WaitUntil(() => server.Clients.Any(c => c.GetClientConfiguration(changed) == 2), Bound),
+                "the client did not enable Service Changed indications");
+            Assert.Equal(1, await server.NotifyAsync(changed, new byte[] { 0x01, 0x00, 0xFF, 0xFF }, Ct).WaitAsync(Bound, Ct));
+            Assert.Equal(new GattHandleRange(0x0001, 0xFFFF), await range.WaitAsync(Bound, Ct));
+            var again = await gatt.GetServicesAsync(Ct);
+            Assert.NotSame(services, again);
+            Assert.Equal(services, again);
+            Report($"{peer} found {found.Address} by LE discovery and connected from it; includes, read by UUID, read multiple (variable), " +
+                "reliable write of 100 + 5 octets and Service Changed 0x0001–0xFFFF all checked");
+        }
+        finally
+        {
+            connection?.Dispose();
+            await LeRestoreAsync(mgmt, before);
+        }
+    }
+
+    /// <summary>
+    /// The security retry over a real socket: a characteristic that needs encryption answers Insufficient Encryption;
+    /// the bearer asks the L2CAP channel for BT_SECURITY Medium and sends the read once more. Whether the kernel then
+    /// encrypts depends on SMP, which needs ECDH (its self-test fails in this lab): with SMP the retry reads the value;
+    /// without it the kernel refuses or keeps the link unencrypted and the second refusal surfaces. Either way exactly
+    /// two reads go out and one raise is asked for; the outcome is reported.
+    /// </summary>
+    [Fact]
+    public async Task Insufficient_encryption_raises_bt_security_on_the_channel_and_retries_once()
+    {
+        var (local, peer) = LabRequire.BluetoothPair();
+        LabRequire.Root();
+        var p = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
+        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
+        var before = await LeOnAsync(mgmt, p.LocalIndex, p.PeerIndex);
+        var db = new GattDatabase();
+        var secret = db.AddService(Top).AddCharacteristic(Pair, GattCharacteristicProperties.Read, GattPermissions.ReadEncrypted, new byte[] { 0x42 });
+        await using var server = GattServer.Start(p.LocalAddress, db);
+        CountingTransport? transport = null;
+        try
+        {
+            await using var adv = await LeAdvertisement.StartAsync(mgmt, p.LocalIndex, new LeAdvertisementOptions { Name = "SR-sec" }, cancellationToken: Ct);
+            transport = new CountingTransport(await L2capAttTransport.ConnectAsync(p.PeerAddress, p.LocalAddress, (byte)BluetoothAddressType.LePublic,
+                timeout: Bound, cancellationToken: Ct));
+            Assert.Equal(L2capSecurityLevel.Low, transport.Inner.Channel.SecurityLevel);
+            using var bearer = new AttBearer(transport);
+            var gatt = new GattClient(bearer);
+            bearer.Start();
+            byte[]? value = null;
+            AttException? refused = null;
+            try
+            {
+                value = await gatt.ReadAsync(secret.ValueHandle, Ct).WaitAsync(Bound, Ct);
+            }
+            catch (AttException e)
+            {
+                refused = e;
+            }
+            var level = transport.Inner.Channel.Security;
+            Report($"security retry: raise {transport.RaiseOutcome}; BT_SECURITY now {level.Level}, key size {level.KeySize}; " +
+                $"read requests {transport.Reads}; value {(value is null ? "none" : Convert.ToHexString(value))}; error {refused?.GetType().Name} {refused?.Message}");
+            Assert.Equal(2, transport.Reads);
+            Assert.Equal([AttErrorCode.InsufficientEncryption], transport.Raised);
+            if (value is not null) Assert.Equal([0x42], value);   // SMP ran: the retry read the value
+            else Assert.Equal(AttErrorCode.InsufficientEncryption, Assert.IsType<AttErrorResponseException>(refused).ErrorCode);
+        }
+        finally
+        {
+            transport?.Dispose();
+            await LeRestoreAsync(mgmt, before);
+            await LabBluetooth.RestoreAfterPairingAsync(local, peer);
+        }
+    }
+
+    /// <summary>The real L2CAP ATT transport, counting ATT_READ_REQs and recording what raising security did.</summary>
+    private sealed class CountingTransport(L2capAttTransport inner) : IAttSecurityTransport
+    {
+        private int _reads;
+        public L2capAttTransport Inner { get; } = inner;
+        public int Reads => Volatile.Read(ref _reads);
+        public List<AttErrorCode> Raised { get; } = [];
+        public string RaiseOutcome { get; private set; } = "not asked";
+
+        public bool TryRaiseSecurity(AttErrorCode reason)
+        {
+            Raised.Add(reason);
+            try
+            {
+                bool raised = Inner.TryRaiseSecurity(reason);
+                RaiseOutcome = raised ? "setsockopt accepted" : "already at that level";
+                return raised;
+            }
+            catch (Exception e)
+            {
+                RaiseOutcome = "setsockopt refused: " + e.Message;
+                throw;
+            }
+        }
+
+        public ValueTask SendAsync(ReadOnlyMemory<byte> pdu, CancellationToken cancellationToken)
+        {
+            if (pdu.Span[0] == (byte)AttOpcode.ATT_READ_REQ) Interlocked.Increment(ref _reads);
+            return Inner.SendAsync(pdu, cancellationToken);
+        }
+
+        public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => Inner.ReceiveAsync(buffer, cancellationToken);
+        public void Dispose() => Inner.Dispose();
+    }
+
+    private static async Task<Dictionary<ushort, MgmtSettings>> LeOnAsync(MgmtClient mgmt, ushort localIndex, ushort peerIndex)
+    {
+        var before = new Dictionary<ushort, MgmtSettings>();
+        foreach (var i in new[] { localIndex, peerIndex })
+        {
+            before[i] = (await mgmt.ReadControllerInfoAsync(i, Ct)).CurrentSettings;
+            await mgmt.SetLowEnergyAsync(i, true, Ct);
+        }
+        await mgmt.SendCommandAsync(MGMT_OP_SET_ADVERTISING, localIndex, new byte[] { 0x00 }, Ct);   // it would override instances
+        return before;
+    }
+
+    private static async Task LeRestoreAsync(MgmtClient mgmt, Dictionary<ushort, MgmtSettings> before)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        foreach (var (i, settings) in before)
+            if (!settings.HasFlag(MgmtSettings.LowEnergy)) await mgmt.SetLowEnergyAsync(i, false, cts.Token);
+    }
+
+    private static void Report(string line)
+    {
+        TestContext.Current.SendDiagnosticMessage(line);
+        Console.WriteLine("@@GATTC " + line);
+    }
+}
