@@ -83,7 +83,8 @@ public sealed class GattClientProceduresHwTests
                 await gatt.FindIncludedServicesAsync(services[0], Ct));
 
             var byUuid = Assert.Single(await gatt.ReadByUuidAsync(CustomRw, cancellationToken: Ct));
-            Assert.Equal((6, "hello"u8.ToArray()), (byUuid.Handle, byUuid.Value.ToArray()));
+            Assert.Equal(6, byUuid.Handle);
+            Assert.Equal("hello"u8.ToArray(), byUuid.Value.ToArray());
             Assert.Equal([0x5A, 0x01, 0x02], await gatt.ReadMultipleAsync([3, 13], Ct));
             var variable = await gatt.ReadMultipleVariableAsync([3, 6, 13], Ct);
             Assert.Equal([[0x5A], "hello"u8.ToArray(), [0x01, 0x02]], variable);
