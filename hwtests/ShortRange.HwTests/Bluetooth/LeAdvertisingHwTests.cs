@@ -38,11 +38,15 @@ public sealed partial class LeAdvertisingHwTests
 
         string name = "SR-adv-" + (Environment.ProcessId % 1000).ToString(CultureInfo.InvariantCulture);
         string capture = Path.Combine(Path.GetTempPath(), $"sr-adv-{Environment.ProcessId}.btsnoop");
+        string advertiserCapture = Path.Combine(Path.GetTempPath(), $"sr-adv-{Environment.ProcessId}-local.btsnoop");
         int monitor = LabProcess.StartDetached(btmon, "-i", peer, "-w", capture);
+        // The advertiser's own HCI traffic, kept only to explain a failure (CI m3: the peer's LE discovery saw nothing).
+        int advertiserMonitor = LabProcess.StartDetached(btmon, "-i", local, "-w", advertiserCapture);
         try
         {
             // btmon writes the btsnoop header (16 octets) as soon as it runs, then the index's New Index record.
-            Assert.True(LabProcess.WaitUntil(() => File.Exists(capture) && new FileInfo(capture).Length > 16, TimeSpan.FromSeconds(30)), "btmon did not start");
+            Assert.True(LabProcess.WaitUntil(() => File.Exists(capture) && new FileInfo(capture).Length > 16
+                && File.Exists(advertiserCapture) && new FileInfo(advertiserCapture).Length > 16, TimeSpan.FromSeconds(30)), "btmon did not start");
             await using (var adv = await LeAdvertisement.StartAsync(mgmt, p.LocalIndex, new LeAdvertisementOptions
             {
                 Name = name,
@@ -53,15 +57,20 @@ public sealed partial class LeAdvertisingHwTests
                 Assert.Equal(1, await InstanceCountAsync(mgmt, p.LocalIndex));
                 var find = LabProcess.Run(btmgmt, ["--index", p.PeerIndex.ToString(CultureInfo.InvariantCulture), "find", "-l"], TimeSpan.FromSeconds(90));
                 string address = Format(p.LocalAddress);
-                Assert.True(find.StandardOutput.Contains($"dev_found: {address} type LE Public", StringComparison.Ordinal)
-                    && find.StandardOutput.Contains("name " + name, StringComparison.Ordinal), find.ToString());
+                if (!find.StandardOutput.Contains($"dev_found: {address} type LE Public", StringComparison.Ordinal)
+                    || !find.StandardOutput.Contains("name " + name, StringComparison.Ordinal))
+                    Assert.Fail(find + "\n" + HciStory(btmon, monitor, capture, peer) + HciStory(btmon, advertiserMonitor, advertiserCapture, local));
             }
             Assert.Equal(0, await InstanceCountAsync(mgmt, p.LocalIndex));
         }
         finally
         {
-            LabProcess.Run("kill", monitor.ToString(CultureInfo.InvariantCulture));
-            LabProcess.WaitUntil(() => !Directory.Exists($"/proc/{monitor}"), TimeSpan.FromSeconds(10));
+            foreach (var pid in new[] { monitor, advertiserMonitor })
+            {
+                LabProcess.Run("kill", pid.ToString(CultureInfo.InvariantCulture));
+                LabProcess.WaitUntil(() => !Directory.Exists($"/proc/{pid}"), TimeSpan.FromSeconds(10));
+            }
+            File.Delete(advertiserCapture);
             foreach (var i in new[] { p.LocalIndex, p.PeerIndex })
                 if (!before[i].HasFlag(MgmtSettings.LowEnergy)) await mgmt.SetLowEnergyAsync(i, false, Ct);
         }
@@ -82,6 +91,25 @@ public sealed partial class LeAdvertisingHwTests
         _ = BinaryPrimitives.ReadUInt32LittleEndian(r.Span);
         return r.Span[7];
     }
+
+    // What each controller was told and reported about advertising and scanning (btmon decodes), for a failure message.
+    private static string HciStory(string btmon, int monitor, string capture, string adapter)
+    {
+        LabProcess.Run("kill", monitor.ToString(CultureInfo.InvariantCulture));
+        LabProcess.WaitUntil(() => !Directory.Exists($"/proc/{monitor}"), TimeSpan.FromSeconds(10));
+        var lines = LabProcess.Run(btmon, ["-r", capture], TimeSpan.FromSeconds(120)).StandardOutput.Split('\n');
+        var story = new List<string>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (!HciStoryRegex().IsMatch(lines[i])) continue;
+            story.AddRange(lines.Skip(i).Take(4).Select(l => l.TrimEnd()));
+        }
+        string text = string.Join('\n', story);
+        return $"--- {adapter} HCI (advertising/scanning) ---\n{(text.Length > 6000 ? text[^6000..] : text)}\n";
+    }
+
+    [GeneratedRegex(@"(Advertising|Scan) (Enable|Parameters)|Advertising Report|Advertising Data|Start Discovery|Stop Discovery|Add Advertising|Remove Advertising|Disconnect")]
+    private static partial Regex HciStoryRegex();
 
     internal static string Format(ulong address) => string.Join(':', Enumerable.Range(0, 6).Select(i => ((byte)(address >> (8 * (5 - i)))).ToString("X2", CultureInfo.InvariantCulture)));
 

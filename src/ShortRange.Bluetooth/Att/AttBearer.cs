@@ -81,7 +81,42 @@ public sealed class AttBearer : IDisposable
     /// <exception cref="AttErrorResponseException">the peer answered ATT_ERROR_RSP.</exception>
     /// <exception cref="AttTimeoutException">no answer within the transaction timeout (the bearer is then closed).</exception>
     /// <exception cref="AttBearerClosedException">the bearer ended first.</exception>
+    /// <remarks>
+    /// On Insufficient Authentication or Insufficient Encryption, a transport that implements
+    /// <see cref="IAttSecurityTransport"/> (the L2CAP one does) raises BT_SECURITY and the request is sent once more.
+    /// </remarks>
     public async Task<AttPdu> RequestAsync(AttPdu request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await RequestOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AttErrorResponseException e) when (e.ErrorCode is AttErrorCode.InsufficientAuthentication or AttErrorCode.InsufficientEncryption
+            && _transport is IAttSecurityTransport)
+        {
+            // Part C §10.3.2: the client raises the link's security and may retry; once, so a peer that still refuses
+            // (pairing failed, or it wants more than we can give) ends with its error response.
+            if (!TryRaiseSecurity(e.ErrorCode!.Value)) throw;
+            _logger.LogDebug("ATT: {Opcode} got {Error}; security raised, retrying once", request.Opcode, e.ErrorCode);
+            return await RequestOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool TryRaiseSecurity(AttErrorCode reason)
+    {
+        try
+        {
+            return ((IAttSecurityTransport)_transport).TryRaiseSecurity(reason);
+        }
+        catch (Exception x) when (x is BluetoothException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // The kernel refused BT_SECURITY (for example no SMP on this link): the peer's error is the answer.
+            _logger.LogWarning(x, "ATT: raising security after {Error} failed", reason);
+            return false;
+        }
+    }
+
+    private async Task<AttPdu> RequestOnceAsync(AttPdu request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (AttOpcodes.GetKind((byte)request.Opcode) != AttPduKind.Request) throw new ArgumentException($"{request.Opcode} is not a request", nameof(request));

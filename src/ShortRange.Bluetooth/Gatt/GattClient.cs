@@ -12,7 +12,7 @@ namespace ShortRange.Bluetooth.Gatt;
 /// characteristics and descriptors, reads (long ones by ATT_READ_BLOB_REQ), writes (long ones by prepare/execute)
 /// and notifications/indications as cold observables. Failures surface as the bearer's typed exceptions.
 /// </summary>
-public sealed class GattClient
+public sealed partial class GattClient
 {
     private readonly AttBearer _bearer;
     private readonly ILogger _logger;
@@ -126,19 +126,7 @@ public sealed class GattClient
             await _bearer.RequestAsync(new AttWriteRequest(handle, value), cancellationToken).ConfigureAwait(false);
             return;
         }
-        int chunk = _bearer.Mtu - 5;
-        for (int offset = 0; offset < value.Length; offset += chunk)
-        {
-            var part = value.Slice(offset, Math.Min(chunk, value.Length - offset));
-            var echo = (AttPrepareWriteResponse)await _bearer.RequestAsync(new AttPrepareWriteRequest(handle, (ushort)offset, part), cancellationToken).ConfigureAwait(false);
-            if (echo.AttributeHandle != handle || echo.ValueOffset != offset || !echo.PartAttributeValue.Span.SequenceEqual(part.Span))
-            {
-                // §4.9.5: a corrupted echo cancels the whole write.
-                await _bearer.RequestAsync(new AttExecuteWriteRequest(AttExecuteWriteFlags.Cancel), cancellationToken).ConfigureAwait(false);
-                throw new AttFormatException($"ATT_PREPARE_WRITE_RSP for 0x{handle:X4} offset {offset} did not echo the request");
-            }
-        }
-        await _bearer.RequestAsync(new AttExecuteWriteRequest(AttExecuteWriteFlags.Write), cancellationToken).ConfigureAwait(false);
+        await ReliableWriteAsync([(handle, value)], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Write Without Response (§4.9.1).</summary>

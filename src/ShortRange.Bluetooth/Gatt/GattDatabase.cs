@@ -90,6 +90,25 @@ public sealed class GattLocalService
     public IReadOnlyList<GattLocalCharacteristic> Characteristics => _characteristics;
 
     /// <summary>
+    /// Adds an include definition (§3.2) of <paramref name="included"/>, a service added earlier (its handle range is then
+    /// final). Includes come right after the service declaration, before any characteristic. The value is the included
+    /// service's handle, its end group handle and, for a 16-bit UUID only, the UUID.
+    /// </summary>
+    public ushort AddInclude(GattLocalService included)
+    {
+        ArgumentNullException.ThrowIfNull(included);
+        _db.CheckLast(this);
+        if (ReferenceEquals(included, this) || included.Handle >= Handle) throw new ArgumentException("include a service added before this one", nameof(included));
+        if (_characteristics.Count > 0) throw new InvalidOperationException("add includes before the service's characteristics");
+        bool shortUuid = AttUuid.GetSize(included.Uuid) == 2;
+        var value = new byte[shortUuid ? 6 : 4];
+        BinaryPrimitives.WriteUInt16LittleEndian(value, included.Handle);
+        BinaryPrimitives.WriteUInt16LittleEndian(value.AsSpan(2), included.EndHandle);
+        if (shortUuid) AttUuid.Write(included.Uuid, value.AsSpan(4));
+        return _db.Add(GattUuids.Include, GattPermissions.Read, value).Handle;
+    }
+
+    /// <summary>
     /// Adds a characteristic: its declaration (§3.3.1), its value attribute and, for Notify or Indicate, a Client
     /// Characteristic Configuration descriptor (§3.3.3.3) kept per client. Without <paramref name="onRead"/> reads
     /// return the stored value; a write replaces it once <paramref name="onWrite"/> (if any) accepted it.

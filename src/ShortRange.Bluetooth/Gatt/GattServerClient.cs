@@ -53,6 +53,7 @@ public sealed class GattServerClient : IAttRequestHandler
                 AttReadRequest r => new AttReadResponse(Fit(await ReadAsync(pdu.Opcode, r.AttributeHandle, cancellationToken).ConfigureAwait(false), bearer.Mtu - 1)),
                 AttReadBlobRequest r => await ReadBlobAsync(r, bearer.Mtu, cancellationToken).ConfigureAwait(false),
                 AttReadMultipleRequest r => await ReadMultipleAsync(r, bearer.Mtu, cancellationToken).ConfigureAwait(false),
+                AttReadMultipleVariableRequest r => await ReadMultipleVariableAsync(r, bearer.Mtu, cancellationToken).ConfigureAwait(false),
                 AttWriteRequest r => await WriteAsync(pdu.Opcode, r.AttributeHandle, r.AttributeValue, cancellationToken).ConfigureAwait(false),
                 AttWriteCommand r => await WriteCommandAsync(r, cancellationToken).ConfigureAwait(false),
                 AttPrepareWriteRequest r => Prepare(r),
@@ -150,6 +151,23 @@ public sealed class GattServerClient : IAttRequestHandler
         var all = new List<byte>();
         foreach (var h in r.SetOfHandles) all.AddRange((await ReadAsync(r.Opcode, h, ct).ConfigureAwait(false)).Span);
         return new AttReadMultipleResponse(Fit(all.ToArray(), mtu - 1));
+    }
+
+    // §3.4.4.12: Length Value tuples; the response ends at ATT_MTU − 1, cutting the last value (its Length stays whole).
+    private async ValueTask<AttPdu> ReadMultipleVariableAsync(AttReadMultipleVariableRequest r, ushort mtu, CancellationToken ct)
+    {
+        var lengths = new List<ushort>();
+        var values = new List<ReadOnlyMemory<byte>>();
+        int room = mtu - 1;
+        foreach (var h in r.SetOfHandles)
+        {
+            var value = await ReadAsync(r.Opcode, h, ct).ConfigureAwait(false);
+            if (room < 2) break;
+            lengths.Add((ushort)value.Length);
+            values.Add(Fit(value, room - 2));
+            room -= 2 + values[^1].Length;
+        }
+        return new AttReadMultipleVariableResponse(lengths, values);
     }
 
     private async ValueTask<ReadOnlyMemory<byte>> ReadAsync(AttOpcode opcode, ushort handle, CancellationToken ct)

@@ -35,6 +35,14 @@ public class GattServerTests
     }
 
     [Fact]
+    public async Task Read_multiple_variable_answers_length_value_tuples()
+    {
+        var (_, peer, _, _) = Start();
+        peer.Send(0x20, 0x03, 0x00, 0x07, 0x00);
+        Assert.Equal([0x21, 0x01, 0x00, 0x5A, 0x02, 0x00, 0x68, 0x69], await peer.NextAsync());
+    }
+
+    [Fact]
     public async Task Primary_services_by_group_type_one_uuid_size_per_response()
     {
         var (_, peer, _, _) = Start();
