@@ -32,19 +32,9 @@ public sealed partial class GattForwarder(
 
     private async Task RunAsync(GattDeviceSettings device, CancellationToken ct)
     {
-        int failures = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            var started = DateTime.UtcNow;
-            try { await ForwardOnceAsync(device, ct); }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is ShortRangeException or IOException or SocketException or TimeoutException or InvalidOperationException)
-            {
-                LogFailed(device.Address, e.Message);
-            }
-            if (DateTime.UtcNow - started > TimeSpan.FromMinutes(1)) failures = 0;
-            try { await Task.Delay(Backoff.Delay(failures++), ct); } catch (OperationCanceledException) { return; }
-        }
+        await Backoff.RepeatAsync(c => ForwardOnceAsync(device, c),
+            e => e is ShortRangeException or IOException or SocketException or TimeoutException or InvalidOperationException,
+            e => LogFailed(device.Address, e.Message), ct);
     }
 
     private async Task ForwardOnceAsync(GattDeviceSettings device, CancellationToken ct)
