@@ -9,7 +9,7 @@ namespace ShortRange.HwTests.Infrastructure;
 public static class LabBluetooth
 {
     /// <summary>The mgmt index of an adapter name such as "hci1".</summary>
-    public static ushort Index(string adapter) => ushort.Parse(adapter.AsSpan(3), provider: CultureInfo.InvariantCulture);
+    public static ushort Index(string adapter) => ControllerName.ParseIndex(adapter);
 
     /// <summary>
     /// Puts both controllers in the lab's baseline and returns their indexes and BD_ADDRs: powered, connectable, IO

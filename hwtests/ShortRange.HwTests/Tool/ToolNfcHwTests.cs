@@ -10,7 +10,9 @@ namespace ShortRange.HwTests.Tool;
 /// </summary>
 public class ToolNfcHwTests
 {
-    private static void Ok(ProcessResult r) => Assert.True(r.ExitCode == 0, $"{r.Command}: exit {r.ExitCode}; stderr: {r.StandardError}; stdout: {r.StandardOutput}");
+    // The peer's side goes into the message too: a failed exchange is explained by what listen saw.
+    private static void Ok(ProcessResult r, ShortRangeTool.Running peer) => Assert.True(r.ExitCode == 0,
+        $"{r.Command}: exit {r.ExitCode}; stderr: {r.StandardError}; stdout: {r.StandardOutput}; listen's stderr: {string.Join(" | ", peer.Error)}");
 
     [Fact]
     public void Push_reaches_listen_on_the_peer()
@@ -23,7 +25,7 @@ public class ToolNfcHwTests
         using var listen = ShortRangeTool.Start("nfc", "listen", "--adapter", peer, "--count", "1");
         listen.WaitForError("waiting for a peer");
         var push = ShortRangeTool.Run("nfc", "push", "--adapter", local, "--uri", Uri, "--timeout", "90");
-        Ok(push);
+        Ok(push, listen);
         Assert.StartsWith($"pushed ", push.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, listen.WaitForExit());
         // URI RTD: identifier code 0x04 abbreviates "https://".
@@ -41,7 +43,7 @@ public class ToolNfcHwTests
         using var listen = ShortRangeTool.Start("nfc", "listen", "--adapter", peer, "--count", "1", "--text", "hello from the peer");
         listen.WaitForError("waiting for a peer");
         var read = ShortRangeTool.Run("nfc", "read", "--adapter", local, "--timeout", "90", "--format", "json");
-        Ok(read);
+        Ok(read, listen);
         // Text RTD: status byte 0x02 (UTF-8, language length 2), "en", then the text.
         string payload = "02656e" + Convert.ToHexStringLower(Encoding.UTF8.GetBytes("hello from the peer"));
         Assert.Equal($"[{{\"tnf\":1,\"type\":\"T\",\"id\":\"\",\"payload\":\"{payload}\",\"text\":\"hello from the peer\",\"lang\":\"en\"}}]", read.StandardOutput.Trim());

@@ -34,21 +34,15 @@ public sealed partial class DiscoveryPublisher(
 
     private async Task RunAsync(Technology technology, CancellationToken ct)
     {
-        int failures = 0;
-        while (!ct.IsCancellationRequested)
+        await Backoff.RepeatAsync(async c =>
         {
             var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var started = DateTime.UtcNow;
             using (discovery.GetDiscovery(technology).Discover().Subscribe(Publish, e => ended.TrySetException(e), () => ended.TrySetResult()))
             {
                 LogScanning(technology);
-                try { await ended.Task.WaitAsync(ct); }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-                catch (Exception e) { LogScanFailed(technology, e.Message); }
+                await ended.Task.WaitAsync(c);
             }
-            if (DateTime.UtcNow - started > TimeSpan.FromMinutes(1)) failures = 0;
-            try { await Task.Delay(Backoff.Delay(failures++), ct); } catch (OperationCanceledException) { return; }
-        }
+        }, _ => true, e => LogScanFailed(technology, e.Message), ct);
     }
 
     private void Publish(DiscoveryEvent e)

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ShortRange.Bluetooth;
+using ShortRange.Bluetooth.Att;
 using ShortRange.Bluetooth.Gatt;
-using ShortRange.Bluetooth.Mgmt;
 using ShortRange.Devices;
 using ShortRange.Errors;
 using ShortRange.Gateway.Messages;
@@ -32,28 +32,19 @@ public sealed partial class GattForwarder(
 
     private async Task RunAsync(GattDeviceSettings device, CancellationToken ct)
     {
-        int failures = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            var started = DateTime.UtcNow;
-            try { await ForwardOnceAsync(device, ct); }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is ShortRangeException or IOException or SocketException or TimeoutException or InvalidOperationException)
-            {
-                LogFailed(device.Address, e.Message);
-            }
-            if (DateTime.UtcNow - started > TimeSpan.FromMinutes(1)) failures = 0;
-            try { await Task.Delay(Backoff.Delay(failures++), ct); } catch (OperationCanceledException) { return; }
-        }
+        await Backoff.RepeatAsync(c => ForwardOnceAsync(device, c),
+            e => e is ShortRangeException or IOException or SocketException or TimeoutException or InvalidOperationException,
+            e => LogFailed(device.Address, e.Message), ct);
     }
 
     private async Task ForwardOnceAsync(GattDeviceSettings device, CancellationToken ct)
     {
         var peer = device.PeerAddress();
         string adapter = _options.Gatt.Adapter;
-        ulong local = adapter.Length == 0 ? 0 : await LocalAddressAsync(adapter, ct);
-        await using var connection = await GattConnection.ConnectAsync(local, peer,
-            new GattConnectionOptions { ConnectTimeout = _options.Gatt.ConnectTimeout }, _logger, ct);
+        var connectionOptions = new GattConnectionOptions { ConnectTimeout = _options.Gatt.ConnectTimeout };
+        await using var connection = adapter.Length == 0
+            ? await GattConnection.ConnectAsync(0UL, peer, connectionOptions, _logger, ct)   // BDADDR_ANY: the kernel picks
+            : await GattConnection.ConnectAsync(adapter, peer, connectionOptions, _logger, ct);
         var gatt = connection.Client;
         var wanted = device.CharacteristicUuids();
         var found = new List<(GattService Service, GattCharacteristic Characteristic)>();
@@ -85,7 +76,7 @@ public sealed partial class GattForwarder(
                 LogMissing(device.Address, missing);
             if (subscriptions.Count == 0)
                 throw new InvalidOperationException($"{device.Address} has none of the configured characteristics it can notify");
-            var end = await connection.Disconnected.WaitAsync(ct);
+            var end = await UntilLinkEndsAsync(connection.Disconnected, ended.Task, ct);
             LogDisconnected(device.Address, end.Reason.ToString(), end.Exception?.Message ?? "");
         }
         finally
@@ -94,11 +85,18 @@ public sealed partial class GattForwarder(
         }
     }
 
-    private static async Task<ulong> LocalAddressAsync(string adapter, CancellationToken ct)
+    /// <summary>
+    /// Waits for the link to end. A subscription that fails while the link is up (the device refused the CCCD write,
+    /// a malformed notification) ends the wait with that error, so it is logged and retried instead of leaving a
+    /// connection that forwards nothing; a subscription ended by the link closing is just the link ending.
+    /// </summary>
+    internal static async Task<GattConnectionState> UntilLinkEndsAsync(Task<GattConnectionState> disconnected, Task subscriptionFailed,
+        CancellationToken ct)
     {
-        ushort index = ushort.Parse(adapter.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture); // validated: hciN
-        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
-        return (await mgmt.ReadControllerInfoAsync(index, ct)).Address;
+        var first = await Task.WhenAny(disconnected, subscriptionFailed).WaitAsync(ct);
+        if (first == subscriptionFailed && subscriptionFailed.Exception?.InnerException is not AttBearerClosedException)
+            await subscriptionFailed;
+        return await disconnected.WaitAsync(ct);
     }
 
     private void Publish(string adapter, BluetoothDeviceAddress peer, Guid service, Guid characteristic, string kind, ReadOnlyMemory<byte> value)

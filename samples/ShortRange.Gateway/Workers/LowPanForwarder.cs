@@ -50,16 +50,8 @@ public sealed partial class LowPanForwarder : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        int failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var started = DateTime.UtcNow;
-            try { await RunOnceAsync(stoppingToken); }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is not OutOfMemoryException) { LogLinkFailed(_options.LowPan.Interface, e.Message); }
-            if (DateTime.UtcNow - started > TimeSpan.FromMinutes(1)) failures = 0;
-            try { await Task.Delay(Backoff.Delay(failures++), stoppingToken); } catch (OperationCanceledException) { return; }
-        }
+        await Backoff.RepeatAsync(RunOnceAsync, e => e is not OutOfMemoryException,
+            e => LogLinkFailed(_options.LowPan.Interface, e.Message), stoppingToken);
     }
 
     private static int? IfIndex(string name)

@@ -26,19 +26,9 @@ public sealed partial class NfcNdefPublisher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        int failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var started = DateTime.UtcNow;
-            try { await RunOnceAsync(stoppingToken); }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is NfcException or IOException or InvalidOperationException or ShortRangeException)
-            {
-                LogFailed(_options.Nfc.Device, e.Message);
-            }
-            if (DateTime.UtcNow - started > TimeSpan.FromMinutes(1)) failures = 0;
-            try { await Task.Delay(Backoff.Delay(failures++), stoppingToken); } catch (OperationCanceledException) { return; }
-        }
+        await Backoff.RepeatAsync(RunOnceAsync,
+            e => e is NfcException or IOException or InvalidOperationException or ShortRangeException,
+            e => LogFailed(_options.Nfc.Device, e.Message), stoppingToken);
     }
 
     private async Task RunOnceAsync(CancellationToken ct)

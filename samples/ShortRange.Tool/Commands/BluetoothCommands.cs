@@ -41,8 +41,7 @@ public static partial class BluetoothCommands
             if (indexes.Length == 0) throw new FailureException("no Bluetooth controller is present (see: shortrange adapters)");
             return await client.ReadControllerInfoAsync(indexes[0], ct).ConfigureAwait(false);
         }
-        if (!adapter.StartsWith("hci", StringComparison.Ordinal) ||
-            !ushort.TryParse(adapter.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        if (!ControllerName.TryParseIndex(adapter, out var index))
             throw new UsageException($"--adapter must name a controller like hci0, not '{adapter}'");
         if (!indexes.Contains(index)) throw new FailureException($"Bluetooth controller '{adapter}' does not exist (see: shortrange adapters)");
         return await client.ReadControllerInfoAsync(index, ct).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using ShortRange.Nfc.Errors;
+using ShortRange.Nfc.Llcp;
 using ShortRange.Nfc.Ndef;
 using ShortRange.Nfc.Netlink;
 using ShortRange.Nfc.Snep;
@@ -233,7 +234,7 @@ public static class NfcCommands
     {
         var adapter = AdapterOption();
         var format = FormatOption();
-        var count = new Option<int?>("--count") { Description = "Exit after this many SNEP requests (PUT or GET)" };
+        var count = new Option<int?>("--count") { Description = "Exit after this many SNEP requests (PUT or GET), once the client that sent the last one has closed its connection" };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl+C)" };
         var (text, uri, lang) = MessageOptions();
         text.Description = "Answer SNEP GET with a Text record";
@@ -250,10 +251,7 @@ public static class NfcCommands
             if (parse.GetValue(duration) is { } d) until.CancelAfter(TimeSpan.FromSeconds(d));
             int? max = parse.GetValue(count);
             int requests = 0;
-            void Counted()
-            {
-                if (Interlocked.Increment(ref requests) == max) until.CancelAfter(TimeSpan.FromMilliseconds(500)); // let the answer leave
-            }
+            void Counted() => Interlocked.Increment(ref requests);
             using var client = await NfcNetlinkClient.OpenAsync(context.Logger("nfc"), ct).ConfigureAwait(false);
             var device = await DeviceAsync(client, parse.GetValue(adapter), ct).ConfigureAwait(false);
             var server = new SnepServer(
@@ -271,8 +269,18 @@ public static class NfcCommands
                     return ValueTask.FromResult<byte[]?>(served);
                 },
                 context.Logger("nfc.snep"));
+            // --count stops once the connection that carried the last counted request has ended. The client closes it
+            // after it read our answer, so stopping then never cuts an answer off; stopping a fixed time after the
+            // request did, on a starved host (CI g1: "the SNEP server closed the connection" in nfc read).
             // Target mode: a reader's poll finds us and brings the DEP link up; the SNEP server binds before that.
-            var running = server.RunAsync(device.Index, until.Token);
+            var running = LlcpListener.ServeAsync(device.Index, LlcpServiceNames.Snep, async (connection, t) =>
+            {
+                try { await server.HandleConnectionAsync(connection, t).ConfigureAwait(false); }
+                finally
+                {
+                    if (max is { } m && Volatile.Read(ref requests) >= m) await until.CancelAsync().ConfigureAwait(false);
+                }
+            }, context.Logger("nfc.snep"), cancellationToken: until.Token);
             await client.StartPollAsync(device.Index, NfcProtocols.None, NfcProtocols.NfcDep, ct).ConfigureAwait(false);
             context.Console.Error.WriteLine($"{device.Name}: waiting for a peer (SNEP server; Ctrl+C to stop)");
             try { await running.ConfigureAwait(false); }

@@ -65,7 +65,7 @@ public sealed partial class BluetoothAdapterMonitor : IAdapterMonitor
                         break;
                     case MgmtEventCode.MGMT_EV_INDEX_REMOVED:
                         var gone = known.Remove(p.Index, out var old) ? ToAdapter(old)
-                            : new AdapterInfo(Technology.Bluetooth, "hci" + p.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), false);
+                            : new AdapterInfo(Technology.Bluetooth, ControllerName.Format(p.Index), false);
                         observer.OnNext(new AdapterEvent(AdapterEventKind.Removed, gone with { IsPowered = false }));
                         break;
                     case MgmtEventCode.MGMT_EV_NEW_SETTINGS when known.TryGetValue(p.Index, out var prev):

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ShortRange.Bluetooth.Mgmt;
 using ShortRange.Errors;
 
@@ -12,9 +11,7 @@ internal static class ControllerSelector
         var indexes = await client.ReadIndexListAsync(ct).ConfigureAwait(false);
         if (adapter is not null)
         {
-            if (!adapter.StartsWith("hci", StringComparison.Ordinal) ||
-                !ushort.TryParse(adapter.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out var wanted) ||
-                !indexes.Contains(wanted))
+            if (!ControllerName.TryParseIndex(adapter, out var wanted) || !indexes.Contains(wanted))
                 throw new AdapterGoneException(Technology.Bluetooth, adapter, $"Bluetooth controller '{adapter}' does not exist");
             return await client.ReadControllerInfoAsync(wanted, ct).ConfigureAwait(false);
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ShortRange.Bluetooth.Mgmt;
 using ShortRange.Devices;
@@ -19,15 +18,8 @@ public static class DiscoveredDeviceGattExtensions
         ArgumentNullException.ThrowIfNull(device);
         if (device.Address is not BluetoothDeviceAddress { Type: BluetoothAddressType.LePublic or BluetoothAddressType.LeRandom } address)
             throw new ArgumentException($"{device.Address} is not a Bluetooth LE address; GATT over ATT's fixed channel needs one", nameof(device));
-        ulong local;
-        await using (var mgmt = new MgmtClient(MgmtSocketTransport.Open()))
-            local = (await mgmt.ReadControllerInfoAsync(AdapterIndex(device.Adapter), cancellationToken).ConfigureAwait(false)).Address;
-        return await GattConnection.ConnectAsync(local, address, options, logger, cancellationToken).ConfigureAwait(false);
+        if (!ControllerName.TryParseIndex(device.Adapter, out _))
+            throw new ArgumentException($"'{device.Adapter}' is not a Bluetooth controller name (hciN)", nameof(device));
+        return await GattConnection.ConnectAsync(device.Adapter, address, options, logger, cancellationToken).ConfigureAwait(false);
     }
-
-    internal static ushort AdapterIndex(string adapter) =>
-        adapter is not null && adapter.StartsWith("hci", StringComparison.Ordinal)
-        && ushort.TryParse(adapter.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-            ? index
-            : throw new ArgumentException($"'{adapter}' is not a Bluetooth controller name (hciN)", nameof(adapter));
 }

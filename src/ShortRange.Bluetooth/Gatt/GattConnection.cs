@@ -18,7 +18,7 @@ public sealed class GattConnection : IAsyncDisposable, IDisposable
     private readonly ReplaySubject<GattConnectionState> _state = new(1);
     private readonly TaskCompletionSource<GattConnectionState> _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Wraps a started or not yet started bearer; <see cref="ConnectAsync"/> is the usual way in.</summary>
+    /// <summary>Wraps a started or not yet started bearer; <see cref="ConnectAsync(ulong, BluetoothDeviceAddress, GattConnectionOptions?, ILogger?, CancellationToken)"/> is the usual way in.</summary>
     public GattConnection(AttBearer bearer, BluetoothDeviceAddress remote, ILogger? logger = null)
     {
         Bearer = bearer ?? throw new ArgumentNullException(nameof(bearer));
@@ -73,6 +73,21 @@ public sealed class GattConnection : IAsyncDisposable, IDisposable
             throw;
         }
         return connection;
+    }
+
+    /// <summary>
+    /// Connects over LE from the controller named <paramref name="controller"/> ("hci0"; its address is read through mgmt)
+    /// to <paramref name="remote"/>; otherwise as <see cref="ConnectAsync(ulong, BluetoothDeviceAddress, GattConnectionOptions?, ILogger?, CancellationToken)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="controller"/> is not a name such as "hci0".</exception>
+    /// <exception cref="Mgmt.MgmtException">the controller does not exist (Invalid Index).</exception>
+    public static async Task<GattConnection> ConnectAsync(string controller, BluetoothDeviceAddress remote, GattConnectionOptions? options = null,
+        ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ulong local;
+        await using (var mgmt = new Mgmt.MgmtClient(Mgmt.MgmtSocketTransport.Open()))
+            local = (await mgmt.ReadControllerInfoAsync(controller, cancellationToken).ConfigureAwait(false)).Address;
+        return await ConnectAsync(local, remote, options, logger, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ends the connection (closes the ATT channel; the kernel drops an idle LE link after it).</summary>

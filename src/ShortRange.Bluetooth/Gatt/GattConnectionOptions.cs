@@ -3,7 +3,7 @@ using ShortRange.Bluetooth.L2cap;
 
 namespace ShortRange.Bluetooth.Gatt;
 
-/// <summary>Settings of <see cref="GattConnection.ConnectAsync"/>.</summary>
+/// <summary>Settings of <see cref="O:ShortRange.Bluetooth.Gatt.GattConnection.ConnectAsync"/>.</summary>
 public sealed class GattConnectionOptions
 {
     public static GattConnectionOptions Default { get; } = new();

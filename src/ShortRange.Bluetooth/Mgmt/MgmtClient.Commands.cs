@@ -19,6 +19,12 @@ public sealed partial class MgmtClient
     public async Task<ControllerInfo> ReadControllerInfoAsync(ushort index, CancellationToken ct = default) =>
         MgmtEvents.ReadInfo(index, (await SendCommandAsync(MgmtOpcode.MGMT_OP_READ_INFO, index, default, ct).ConfigureAwait(false)).Span);
 
+    /// <summary>Read Controller Information for the controller named <paramref name="controller"/> ("hci0").</summary>
+    /// <exception cref="ArgumentException"><paramref name="controller"/> is not a name such as "hci0".</exception>
+    /// <exception cref="MgmtException">no such controller (Invalid Index).</exception>
+    public Task<ControllerInfo> ReadControllerInfoAsync(string controller, CancellationToken ct = default) =>
+        ReadControllerInfoAsync(ControllerName.ParseIndex(controller), ct);
+
     private async Task<MgmtSettings> SettingAsync(ushort opcode, ushort index, byte[] p, CancellationToken ct) =>
         MgmtEvents.Settings((await SendCommandAsync(opcode, index, p, ct).ConfigureAwait(false)).Span);
 

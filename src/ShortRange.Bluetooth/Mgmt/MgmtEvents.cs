@@ -6,7 +6,7 @@ namespace ShortRange.Bluetooth.Mgmt;
 public sealed record ControllerInfo(ushort Index, ulong Address, byte BluetoothVersion, ushort Manufacturer,
     MgmtSettings SupportedSettings, MgmtSettings CurrentSettings, uint ClassOfDevice, string Name, string ShortName)
 {
-    public string AdapterName => "hci" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public string AdapterName => ControllerName.Format(Index);
     public string AddressText => new BluetoothDeviceAddress(Address, BluetoothAddressType.BrEdr).ToString();
 }
 

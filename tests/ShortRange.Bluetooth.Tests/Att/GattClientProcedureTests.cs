@@ -258,8 +258,8 @@ public class GattClientProcedureTests
         var t = DateTimeOffset.UtcNow;
         var brEdr = new DiscoveredDevice(new BluetoothDeviceAddress(0x001122334455, BluetoothAddressType.BrEdr), "hci0", null, null, null, t, t, null);
         await Assert.ThrowsAsync<ArgumentException>(() => brEdr.ConnectGattAsync(cancellationToken: Ct));
-        Assert.Equal(1, DiscoveredDeviceGattExtensions.AdapterIndex("hci1"));
-        Assert.Throws<ArgumentException>(() => DiscoveredDeviceGattExtensions.AdapterIndex("wpan0"));
+        var onWpan = new DiscoveredDevice(new BluetoothDeviceAddress(0x001122334455, BluetoothAddressType.LePublic), "wpan0", null, null, null, t, t, null);
+        Assert.Contains("wpan0", (await Assert.ThrowsAsync<ArgumentException>(() => onWpan.ConnectGattAsync(cancellationToken: Ct))).Message, StringComparison.Ordinal);
     }
 
     private static (GattClient, ScriptedPeer) Start()
