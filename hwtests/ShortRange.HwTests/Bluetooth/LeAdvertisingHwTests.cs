@@ -1,3 +1,5 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -17,9 +19,17 @@ public sealed partial class LeAdvertisingHwTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private const ushort MGMT_OP_SET_ADVERTISING = 0x0029;
 
-    // Quarantined (not a [Fact]) until root-caused: in the full-lab CI m3 (seed 575179059) `btmgmt find -l` on the peer
-    // saw no device at all during its LE discovery, after passing in 3 of 3 filtered runs. Advertising stays proven by
-    // GattServerGatttoolHwTests and ToolGattHwTests (gatttool and our tool connect to what it advertises).
+    // btvirt (BlueZ 5.66 emulator/btdev.c) sends an advertising report only at two instants, never periodically: when
+    // a scanner's LE Set (Extended) Scan Enable completes (one report, plus the scan response when scanning actively,
+    // per advertiser enabled at that moment; scan_ext_adv/cmd_set_scan_enable_complete) and when an advertiser's
+    // LE Set (Extended) Advertising Enable completes (to every device scanning then; le_set_ext_adv_enable_complete).
+    // The scanner's kernel reports devices to mgmt only once its discovery state is FINDING (mgmt_device_found,
+    // hci_discovery_active), which it enters after the scan-enable command completed, while the report btvirt sends
+    // right behind that Command Complete is already being processed. Advertising first and `btmgmt find` second is
+    // therefore a race the report can lose, after which the peer sees nothing for the whole 10.24 s discovery (CI m3,
+    // seed 575179059). So the peer's discovery is started first and our advertisement only once mgmt has announced
+    // Discovering (state FINDING): the report btvirt sends at our advertising enable then always counts.
+    [Fact]
     public async Task Btmgmt_find_and_btmon_see_our_name_uuid_and_manufacturer_data_until_dispose()
     {
         var (local, peer) = LabRequire.BluetoothPair();
@@ -35,18 +45,25 @@ public sealed partial class LeAdvertisingHwTests
             await mgmt.SetLowEnergyAsync(i, true, Ct);
         }
         await mgmt.SendCommandAsync(MGMT_OP_SET_ADVERTISING, p.LocalIndex, new byte[] { 0x00 }, Ct);   // it would override instances
+        await ReportExtendedAdvertisingSupportAsync(mgmt, p.LocalIndex);
 
         string name = "SR-adv-" + (Environment.ProcessId % 1000).ToString(CultureInfo.InvariantCulture);
         string capture = Path.Combine(Path.GetTempPath(), $"sr-adv-{Environment.ProcessId}.btsnoop");
         string advertiserCapture = Path.Combine(Path.GetTempPath(), $"sr-adv-{Environment.ProcessId}-local.btsnoop");
         int monitor = LabProcess.StartDetached(btmon, "-i", peer, "-w", capture);
-        // The advertiser's own HCI traffic, kept only to explain a failure (CI m3: the peer's LE discovery saw nothing).
+        // The advertiser's own HCI traffic, kept only to explain a failure.
         int advertiserMonitor = LabProcess.StartDetached(btmon, "-i", local, "-w", advertiserCapture);
         try
         {
             // btmon writes the btsnoop header (16 octets) as soon as it runs, then the index's New Index record.
             Assert.True(LabProcess.WaitUntil(() => File.Exists(capture) && new FileInfo(capture).Length > 16
                 && File.Exists(advertiserCapture) && new FileInfo(advertiserCapture).Length > 16, TimeSpan.FromSeconds(30)), "btmon did not start");
+            var discovering = mgmt.Events.FirstAsync(e => e.Code == MgmtEventCode.MGMT_EV_DISCOVERING && e.Index == p.PeerIndex
+                && MgmtEvents.Discovering(e.Parameters.Span).Discovering).ToTask(Ct);
+            var find = Task.Run(() => LabProcess.Run(btmgmt, ["--index", p.PeerIndex.ToString(CultureInfo.InvariantCulture), "find", "-l"], TimeSpan.FromSeconds(90)), Ct);
+            if (await Task.WhenAny(discovering, find, Task.Delay(TimeSpan.FromSeconds(30), Ct)) != discovering)
+                Assert.Fail("the peer's LE discovery did not start: " + (find.IsCompleted ? (await find).ToString() : "no Discovering event in 30 s"));
+            string found;
             await using (var adv = await LeAdvertisement.StartAsync(mgmt, p.LocalIndex, new LeAdvertisementOptions
             {
                 Name = name,
@@ -55,11 +72,12 @@ public sealed partial class LeAdvertisingHwTests
             }, cancellationToken: Ct))
             {
                 Assert.Equal(1, await InstanceCountAsync(mgmt, p.LocalIndex));
-                var find = LabProcess.Run(btmgmt, ["--index", p.PeerIndex.ToString(CultureInfo.InvariantCulture), "find", "-l"], TimeSpan.FromSeconds(90));
+                var result = await find.WaitAsync(TimeSpan.FromSeconds(120), Ct);
+                found = result.StandardOutput;
                 string address = Format(p.LocalAddress);
-                if (!find.StandardOutput.Contains($"dev_found: {address} type LE Public", StringComparison.Ordinal)
-                    || !find.StandardOutput.Contains("name " + name, StringComparison.Ordinal))
-                    Assert.Fail(find + "\n" + HciStory(btmon, monitor, capture, peer) + HciStory(btmon, advertiserMonitor, advertiserCapture, local));
+                if (!found.Contains($"dev_found: {address} type LE Public", StringComparison.Ordinal)
+                    || !found.Contains("name " + name, StringComparison.Ordinal))
+                    Assert.Fail(result + "\n" + HciStory(btmon, monitor, capture, peer) + HciStory(btmon, advertiserMonitor, advertiserCapture, local));
             }
             Assert.Equal(0, await InstanceCountAsync(mgmt, p.LocalIndex));
         }
@@ -81,6 +99,22 @@ public sealed partial class LeAdvertisingHwTests
         Assert.True(text.Contains("(0x180f)", StringComparison.OrdinalIgnoreCase), "btmon saw no 0x180F service UUID:\n" + Tail(text));
         Assert.True(CompanyRegex().IsMatch(text), "btmon saw no manufacturer data 0x0059 01 02 03:\n" + Tail(text));
         TestContext.Current.SendDiagnosticMessage($"btmgmt find -l and btmon saw {name}, 0x180F and company 0x0059 data 010203");
+        Console.WriteLine($"@@LEADV btmgmt find -l (started first) and btmon saw {name}, 0x180F and company 0x0059 data 010203");
+    }
+
+    // Whether the kernel offers mgmt Add Extended Advertising Parameters/Data (0x0054/0x0055; mgmt-api.txt) and what
+    // Read Advertising Features says the controller supports; reported only (LeAdvertisement uses Add Advertising).
+    private static async Task ReportExtendedAdvertisingSupportAsync(MgmtClient mgmt, ushort index)
+    {
+        var r = await mgmt.SendCommandAsync(MgmtOpcode.MGMT_OP_READ_COMMANDS, ushort.MaxValue, ReadOnlyMemory<byte>.Empty, Ct);
+        int commands = BinaryPrimitives.ReadUInt16LittleEndian(r.Span);
+        var opcodes = Enumerable.Range(0, commands).Select(i => BinaryPrimitives.ReadUInt16LittleEndian(r.Span[(4 + 2 * i)..])).ToHashSet();
+        var features = await mgmt.SendCommandAsync(MgmtOpcode.MGMT_OP_READ_ADV_FEATURES, index, ReadOnlyMemory<byte>.Empty, Ct);
+        string line = $"mgmt: Add Ext Adv Params 0x0054 {(opcodes.Contains(0x0054) ? "listed" : "absent")}, " +
+            $"Add Ext Adv Data 0x0055 {(opcodes.Contains(0x0055) ? "listed" : "absent")}; hci{index} supported adv flags " +
+            $"0x{BinaryPrimitives.ReadUInt32LittleEndian(features.Span):X8}, max instances {features.Span[6]}";
+        TestContext.Current.SendDiagnosticMessage(line);
+        Console.WriteLine("@@LEADV " + line);
     }
 
     // Read Advertising Features (mgmt-api.txt): Supported_Flags (4) | Max_Adv_Data_Len | Max_Scan_Rsp_Len | Max_Instances | Num_Instances | …

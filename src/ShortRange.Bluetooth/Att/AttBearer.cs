@@ -96,22 +96,32 @@ public sealed class AttBearer : IDisposable
         {
             // Part C §10.3.2: the client raises the link's security and may retry; once, so a peer that still refuses
             // (pairing failed, or it wants more than we can give) ends with its error response.
-            if (!TryRaiseSecurity(e.ErrorCode!.Value)) throw;
+            if (!await RaiseSecurityAsync(e.ErrorCode!.Value, cancellationToken).ConfigureAwait(false)) throw;
             _logger.LogDebug("ATT: {Opcode} got {Error}; security raised, retrying once", request.Opcode, e.ErrorCode);
             return await RequestOnceAsync(request, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private bool TryRaiseSecurity(AttErrorCode reason)
+    // Waits for the raised link (the kernel encrypts, or pairs first) within the transaction timeout; a bearer that
+    // closes meanwhile ends the wait. False (the peer's error stands) when the link could not be raised in time.
+    private async Task<bool> RaiseSecurityAsync(AttErrorCode reason, CancellationToken cancellationToken)
     {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
+        wait.CancelAfter(_transactionTimeout);
         try
         {
-            return ((IAttSecurityTransport)_transport).TryRaiseSecurity(reason);
+            return await ((IAttSecurityTransport)_transport).RaiseSecurityAsync(reason, wait.Token).ConfigureAwait(false);
         }
         catch (Exception x) when (x is BluetoothException or System.Net.Sockets.SocketException or ObjectDisposedException)
         {
             // The kernel refused BT_SECURITY (for example no SMP on this link): the peer's error is the answer.
             _logger.LogWarning(x, "ATT: raising security after {Error} failed", reason);
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (_cts.IsCancellationRequested) throw ClosedException();
+            _logger.LogWarning("ATT: the link did not reach the security {Error} asks for within {Timeout} s", reason, _transactionTimeout.TotalSeconds);
             return false;
         }
     }

@@ -35,9 +35,12 @@ public sealed class L2capAttTransport : IAttSecurityTransport
     /// <summary>
     /// Raises BT_SECURITY: Insufficient Encryption asks for Medium (encrypted); Insufficient Authentication asks for
     /// Medium on an unencrypted link and High (MITM-protected keys) on an encrypted one. Setting the option on a
-    /// connected LE socket makes the kernel start SMP and hold later sends until the link is encrypted.
+    /// connected LE socket makes the kernel encrypt (with a stored LTK) or pair first (SMP); meanwhile the socket is
+    /// in BT_CONFIG, where poll reports no POLLOUT and a send fails with ENOTCONN (Linux net/bluetooth/af_bluetooth.c
+    /// bt_sock_poll, l2cap_sock.c l2cap_sock_sendmsg). So this completes once the socket is writable again.
     /// </summary>
-    public bool TryRaiseSecurity(AttErrorCode reason)
+    /// <exception cref="L2capException">the kernel refused BT_SECURITY (EINVAL, for example no SMP on this controller).</exception>
+    public async ValueTask<bool> RaiseSecurityAsync(AttErrorCode reason, CancellationToken cancellationToken)
     {
         var current = Channel.SecurityLevel;
         var wanted = reason switch
@@ -48,7 +51,22 @@ public sealed class L2capAttTransport : IAttSecurityTransport
         };
         if (wanted <= current) return false;
         Channel.SecurityLevel = wanted;
+        await WaitWritableAsync(cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    // Encryption takes a few HCI round trips (pairing: seconds), so short non-blocking poll(2) checks with a growing
+    // delay are cheap. A link that fails to encrypt is disconnected by the kernel: the socket then polls as hung up
+    // (writable to poll), the retried send fails and the bearer ends, or the caller's token (AttBearer: the transaction
+    // timeout) ends the wait — also if the kernel never leaves BT_CONFIG.
+    private async Task WaitWritableAsync(CancellationToken cancellationToken)
+    {
+        int delay = 1;
+        while (!Channel.Socket.Poll(0, System.Net.Sockets.SelectMode.SelectWrite))
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = Math.Min(delay * 2, 50);
+        }
     }
 
     public void Dispose() => Channel.Dispose();

@@ -206,6 +206,44 @@ public class GattClientProcedureTests
     }
 
     [Fact]
+    public async Task The_retry_waits_until_the_link_is_encrypted()
+    {
+        // The kernel's LE ATT socket refuses sends (ENOTCONN) from BT_SECURITY until encryption completes: a retry sent
+        // as soon as the option was set ended the bearer instead of reading the value.
+        var scripted = new ScriptedPeer();
+        var secure = new SecureScriptedPeer(scripted, canRaise: true, encryptsLater: true);
+        var gatt = Start(secure);
+        var read = gatt.ReadAsync(0x0003, Ct);
+        Assert.Equal([0x0A, 0x03, 0x00], await scripted.NextAsync());
+        scripted.Send(0x01, 0x0A, 0x03, 0x00, 0x0F);
+        await secure.RaiseAsked.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        Assert.False(read.IsCompleted);
+        secure.FinishEncryption();
+        Assert.Equal([0x0A, 0x03, 0x00], await scripted.NextAsync());
+        scripted.Send(0x0B, 0x2A);
+        Assert.Equal([0x2A], await read.WaitAsync(TimeSpan.FromSeconds(5), Ct));
+        Assert.Equal(0, secure.SendsRefused);
+        Assert.Equal([AttErrorCode.InsufficientEncryption], secure.Raised);
+    }
+
+    [Fact]
+    public async Task A_link_that_never_encrypts_surfaces_the_peers_error_after_the_transaction_timeout()
+    {
+        var scripted = new ScriptedPeer();
+        var secure = new SecureScriptedPeer(scripted, canRaise: true, encryptsLater: true);
+        var bearer = new AttBearer(secure, transactionTimeout: TimeSpan.FromMilliseconds(300));
+        var gatt = new GattClient(bearer);
+        bearer.Start();
+        var read = gatt.ReadAsync(0x0003, Ct);
+        await scripted.NextAsync();
+        scripted.Send(0x01, 0x0A, 0x03, 0x00, 0x0F);
+        var e = await Assert.ThrowsAsync<AttErrorResponseException>(() => read.WaitAsync(TimeSpan.FromSeconds(5), Ct));
+        Assert.Equal(AttErrorCode.InsufficientEncryption, e.ErrorCode);
+        Assert.Equal(0, secure.SendsRefused);
+        Assert.False(bearer.Closed.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_second_refusal_is_not_retried_again()
     {
         var scripted = new ScriptedPeer();
