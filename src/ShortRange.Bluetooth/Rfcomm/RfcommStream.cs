@@ -59,7 +59,8 @@ public sealed class RfcommStream : Stream
     /// <summary>
     /// Connects to server channel <paramref name="channel"/> (1–30) of <paramref name="remote"/> from adapter
     /// <paramref name="local"/> (0: any). Throws <see cref="RfcommConnectionRefusedException"/> (nobody listens),
-    /// <see cref="RfcommHostUnreachableException"/>, <see cref="RfcommTimeoutException"/>, or
+    /// <see cref="RfcommHostUnreachableException"/>, <see cref="RfcommTimeoutException"/>,
+    /// <see cref="RfcommChannelBusyException"/> (this link already has a connection on that channel), or
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.
     /// </summary>
     public static async Task<RfcommStream> ConnectAsync(ulong local, ulong remote, byte channel, RfcommOptions? options = null,
