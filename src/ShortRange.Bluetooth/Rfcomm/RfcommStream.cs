@@ -266,6 +266,8 @@ public sealed class RfcommStream : Stream
     /// <summary>
     /// Graceful close: SO_LINGER with <paramref name="timeout"/> (default 10 s), then shutdown(SHUT_RDWR), which returns
     /// once the peer acknowledged the DISC sent after all queued data (or the linger time ran out); then releases the socket.
+    /// The kernel drops the DLC at that acknowledgement, so the same channel can be connected again at once (before it,
+    /// a connect fails with <see cref="RfcommChannelBusyException"/>).
     /// </summary>
     public async Task CloseAsync(TimeSpan? timeout = null)
     {
