@@ -78,6 +78,11 @@ public class RfcommHwTests
             await client.WriteAsync(data, Ct);
             Assert.Equal(data, await reader.WaitAsync(Bound, Ct));
 
+            // A second connection to the same channel over the same link while this one is open: the kernel allows one DLC
+            // per channel per session (__rfcomm_dlc_open: EBUSY), typed.
+            var busy = await Assert.ThrowsAsync<RfcommChannelBusyException>(() => RfcommStream.ConnectAsync(local, peer, listener.Channel, cancellationToken: Ct));
+            Assert.Equal(ShortRange.Linux.Sockets.Errno.EBUSY, busy.Errno);
+
             // No listener on another channel over the same (up) ACL link and RFCOMM session: DM → ECONNREFUSED, typed and bounded.
             byte other = (byte)(listener.Channel == 30 ? 29 : listener.Channel + 1);
             var sw = Stopwatch.StartNew();
@@ -89,6 +94,56 @@ public class RfcommHwTests
             await client.CloseAsync();
         }
         Assert.Equal(Total, await server.WaitAsync(Bound, Ct));
+    }
+
+    /// <summary>
+    /// Close then connect again to the same channel at once, 20 times: <see cref="RfcommStream.CloseAsync"/> returns only
+    /// after the peer's UA, when the kernel has dropped the DLC, so the next connect never meets the old one (EBUSY,
+    /// <see cref="RfcommChannelBusyException"/>). Every byte written before each close arrives, also when the close
+    /// overtakes the server between accept(2) and reading the peer's address (first run, seed 1071637763:
+    /// getpeername → ENOTCONN made AcceptAsync throw; the accepted socket now keeps accept's address). A <see cref="SessionKeeper"/>
+    /// holds the link's RFCOMM session up: without it a connect can join the session while it is being closed after its
+    /// last DLC and fail with ECONNRESET (the first run of this test, seed 834068514) — another kernel rule than the one
+    /// tested here.
+    /// </summary>
+    [Fact]
+    public async Task Close_waits_for_the_peer_so_the_same_channel_connects_again_at_once()
+    {
+        var (local, peer) = await L2capLab.BrEdrAsync(Ct);
+        using var listener = RfcommListener.Listen(peer);
+        await using var keeper = await SessionKeeper.OpenAsync(local, peer, Ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var acceptedOne = new SemaphoreSlim(0);
+        long drained = 0;
+        int accepted = 0;
+        var server = Task.Run(async () =>
+        {
+            var buf = new byte[4096];
+            while (true)
+            {
+                await using var s = await listener.AcceptAsync(stop.Token);
+                Interlocked.Increment(ref accepted);
+                acceptedOne.Release();
+                int n;
+                while ((n = await s.ReadAsync(buf, stop.Token)) > 0) Interlocked.Add(ref drained, n);
+            }
+        }, Ct);
+        const int Cycles = 20;
+        var data = Data(21, 16 * 1024);
+        for (int i = 0; i < Cycles; i++)
+        {
+            var client = await RfcommStream.ConnectAsync(local, peer, listener.Channel, cancellationToken: Ct);
+            await client.WriteAsync(data, Ct);
+            // Closed only once our server holds it: the kernel discards a connection (and its data) that closes while it
+            // still waits in the accept queue (rfcomm_sk_state_change kills an unaccepted child on BT_CLOSED).
+            Assert.True(await acceptedOne.WaitAsync(Bound, Ct), $"connection {i} was not accepted");
+            await client.CloseAsync();
+        }
+        bool all = LabProcess.WaitUntil(() => Interlocked.Read(ref drained) == Cycles * data.Length, Bound);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => server);
+        Assert.True(all, $"the server read {Interlocked.Read(ref drained)} of {Cycles * data.Length} bytes in {Volatile.Read(ref accepted)} connections");
+        Assert.Equal(Cycles, Volatile.Read(ref accepted));
     }
 
     /// <summary>
@@ -252,6 +307,8 @@ public class RfcommHwTests
             })];
 
         public bool WaitForExit(TimeSpan bound) => _p.WaitForExit(bound);
+
+        public int ExitCode => _p.ExitCode;
 
         public void Dispose()
         {

@@ -11,7 +11,7 @@ namespace ShortRange.HwTests.Bluetooth;
 /// RFCOMM client→server throughput of our <see cref="RfcommStream"/> beside BlueZ's <c>rctest -s</c> on the same link in the
 /// same run (issue 15; a measurement, not a timed assertion). Both senders write the same bytes (rctest's frames: le32
 /// sequence, le16 size, 0x7F fill; tools/rctest.c do_send) with the same write size (-b) and count (-N), with the socket's
-/// default SO_SNDBUF, into one receiver: an <see cref="RfcommListener"/> on hci1 that checks every byte and times first →
+/// default SO_SNDBUF, and close the same way (lingering until the peer's UA), into one receiver: an <see cref="RfcommListener"/> on hci1 that checks every byte and times first →
 /// last byte. Rounds alternate ABAB… with the order flipped every pair (ours-first, rctest-first, …) so that drift of the
 /// TCG host hits both; the ratio of each pair and their median are reported. Every round must deliver every byte exactly.
 /// </summary>
@@ -65,6 +65,8 @@ public class RfcommThroughputHwTests
         {
             var accept = listener.AcceptAsync(Ct);
             var sending = send();
+            // A sender that fails to connect ends first: its error (with rctest's output) is the test's failure, at once.
+            if (await Task.WhenAny(accept, sending).WaitAsync(Bound, Ct) == sending) await sending;
             await using var s = await accept.WaitAsync(Bound, Ct);
             var got = new byte[expected.Length + Block];
             int n = 0;
@@ -98,9 +100,12 @@ public class RfcommThroughputHwTests
 
         Task<Round> Theirs() => ReceiveAsync("rctest", () => Task.Run(() =>
         {
-            using var sender = Rctest.Start(rctest, "-s", "-b", Block.ToString(CultureInfo.InvariantCulture), "-N", frames.ToString(CultureInfo.InvariantCulture),
+            // -L: rctest's close waits for the peer's UA like our CloseAsync (SO_LINGER). Without it the DLC outlives the
+            // process until the UA is handled, and the next round's connect to the same channel can meet it (EBUSY; CI m1).
+            using var sender = Rctest.Start(rctest, "-s", "-L", "10", "-b", Block.ToString(CultureInfo.InvariantCulture), "-N", frames.ToString(CultureInfo.InvariantCulture),
                 "-P", channel, "-i", Format(local), Format(peer));
             Assert.True(sender.WaitForExit(Bound), "rctest -s did not exit: " + sender.Output);
+            Assert.True(sender.ExitCode == 0, $"rctest -s exited with {sender.ExitCode}: {sender.Output}");
         }, Ct));
 
         // Warm-up pair (not measured): JIT of our send/receive paths, rctest's pages in the guest's cache.

@@ -59,7 +59,8 @@ public sealed class RfcommStream : Stream
     /// <summary>
     /// Connects to server channel <paramref name="channel"/> (1–30) of <paramref name="remote"/> from adapter
     /// <paramref name="local"/> (0: any). Throws <see cref="RfcommConnectionRefusedException"/> (nobody listens),
-    /// <see cref="RfcommHostUnreachableException"/>, <see cref="RfcommTimeoutException"/>, or
+    /// <see cref="RfcommHostUnreachableException"/>, <see cref="RfcommTimeoutException"/>,
+    /// <see cref="RfcommChannelBusyException"/> (this link already has a connection on that channel), or
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.
     /// </summary>
     public static async Task<RfcommStream> ConnectAsync(ulong local, ulong remote, byte channel, RfcommOptions? options = null,
@@ -265,6 +266,8 @@ public sealed class RfcommStream : Stream
     /// <summary>
     /// Graceful close: SO_LINGER with <paramref name="timeout"/> (default 10 s), then shutdown(SHUT_RDWR), which returns
     /// once the peer acknowledged the DISC sent after all queued data (or the linger time ran out); then releases the socket.
+    /// The kernel drops the DLC at that acknowledgement, so the same channel can be connected again at once (before it,
+    /// a connect fails with <see cref="RfcommChannelBusyException"/>).
     /// </summary>
     public async Task CloseAsync(TimeSpan? timeout = null)
     {

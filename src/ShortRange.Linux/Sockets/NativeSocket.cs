@@ -33,6 +33,13 @@ public sealed class NativeSocket : IDisposable
     public int Protocol { get; }
 
     /// <summary>
+    /// For a socket returned by <see cref="AcceptAsync"/>: the peer's sockaddr as accept(2) reported it. Unlike
+    /// getpeername(2), it stays readable after the peer has already closed (a peer that connects, sends and leaves before
+    /// the accept is handled: its data is still queued, but getpeername on Bluetooth sockets then fails with ENOTCONN).
+    /// </summary>
+    public ReadOnlyMemory<byte>? AcceptedPeerAddress { get; private init; }
+
+    /// <summary>
     /// Creates a socket. Throws <see cref="StackUnavailableException"/> when the kernel lacks the family
     /// (EAFNOSUPPORT / EPROTONOSUPPORT on AF_BLUETOOTH, AF_NFC, AF_IEEE802154), otherwise <see cref="NativeSocketException"/>.
     /// </summary>
@@ -147,12 +154,19 @@ public sealed class NativeSocket : IDisposable
         try
         {
             var accepted = await Socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
-            return new NativeSocket(accepted, AddressFamily, SocketType, Protocol);
+            // The runtime builds RemoteEndPoint from accept's sockaddr through the NativeEndPoint recorded at Bind.
+            return new NativeSocket(accepted, AddressFamily, SocketType, Protocol) { AcceptedPeerAddress = AcceptedPeer(accepted) };
         }
         catch (SocketException e)
         {
             throw new NativeSocketException("accept", AddressFamily, e.NativeErrorCode, e);
         }
+    }
+
+    private static byte[]? AcceptedPeer(Socket accepted)
+    {
+        try { return accepted.RemoteEndPoint is NativeEndPoint peer ? peer.Bytes.ToArray() : null; }
+        catch (SocketException) { return null; } // then getpeername answers, as for any socket
     }
 
     /// <summary>setsockopt(2) with raw bytes.</summary>

@@ -87,6 +87,36 @@ public class NativeSocketTests
     }
 
     [Fact]
+    public async Task Accepted_socket_keeps_the_peer_address_accept_reported_after_the_peer_left()
+    {
+        // Bluetooth sockets answer getpeername with ENOTCONN once the peer has closed, so a connection that arrives, sends
+        // and closes before the accept is handled must keep the address accept(2) gave (lab: RFCOMM, CI 17:48 run).
+        var ct = TestContext.Current.CancellationToken;
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        probe.Dispose();
+        using var listener = NativeSocket.Create(LinuxAddressFamily.AF_INET, SocketType.Stream, 0);
+        listener.Bind(new RawSocketAddress(SockaddrIn(port)));
+        listener.Listen();
+        int clientPort;
+        using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
+            clientPort = ((IPEndPoint)client.LocalEndPoint!).Port;
+            await client.SendAsync(new byte[] { 7 }, SocketFlags.None, ct);
+        }
+        using var server = await listener.AcceptAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct);
+        var expected = SockaddrIn(clientPort); // what the runtime's own client says its end is
+        Assert.Equal(expected, server.AcceptedPeerAddress!.Value.ToArray());
+        Assert.Equal(expected, server.GetPeerAddress());
+        var b = new byte[2];
+        Assert.Equal(1, await server.Socket.ReceiveAsync(b, SocketFlags.None, ct));
+        Assert.Equal(0, await server.Socket.ReceiveAsync(b, SocketFlags.None, ct));
+        Assert.Null(listener.AcceptedPeerAddress);
+    }
+
+    [Fact]
     public async Task Accept_is_cancellable()
     {
         var addr = new RawSocketAddress(UnixAbstract("sr-test-" + Guid.NewGuid().ToString("N")));
