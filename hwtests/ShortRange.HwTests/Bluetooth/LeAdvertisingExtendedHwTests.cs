@@ -125,11 +125,12 @@ public sealed partial class LeAdvertisingExtendedHwTests
 
     private static string Tail(string s) => s.Length > 4000 ? s[^4000..] : s;
 
-    // The command and its indented parameter lines up to the next record.
-    [GeneratedRegex(@"< HCI Command: LE Set Extended Advertising Parameters[^\n]*\n(?:[ \t]+[^\n]*\n)+")]
+    // The command (btmon shortens long names in its record line: "LE Set Extended Adve.. (0x08|0x0036)") and its
+    // indented parameter lines up to the next record.
+    [GeneratedRegex(@"< HCI Command: LE Set Ext[^\n]*\(0x08\|0x0036\)[^\n]*\n(?:[ \t]+[^\n]*\n)+")]
     private static partial Regex ExtParamsCommandRegex();
 
-    [GeneratedRegex(@"LE Set Extended Advertising Parameters \(0x08\|0x0036\) ncmd \d+\s*\n\s*Status: Success \(0x00\)\s*\n\s*TX power \(selected\): (-?\d+) dbm")]
+    [GeneratedRegex(@"\(0x08\|0x0036\) ncmd \d+\s*\n\s*Status: Success \(0x00\)\s*\n\s*TX power \(selected\): (-?\d+) dbm")]
     private static partial Regex SelectedTxPowerRegex();
 
     [GeneratedRegex(@"Company: [^\n]*\(89\)\s*\n\s*Data: 040506")]
