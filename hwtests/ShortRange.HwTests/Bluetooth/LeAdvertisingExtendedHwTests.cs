@@ -110,7 +110,9 @@ public sealed partial class LeAdvertisingExtendedHwTests
         var complete = SelectedTxPowerRegex().Match(hci);
         Assert.True(complete.Success, "no TX power (selected) in the Command Complete:\n" + Tail(hci));
         Assert.Equal(sbyte.Parse(complete.Groups[1].Value, CultureInfo.InvariantCulture), selected);
-        string line = $"hci{p.LocalIndex} {commands}: interval 100–150 ms (0x00a0–0x00f0) and TX power {RequestedTxPower} dBm in LE Set Extended Advertising Parameters, " +
+        // Informational: which PDUs the kernel chose (btmon's Properties lines, e.g. "Use legacy advertising PDUs: ADV_IND").
+        string pdus = PduRegex().Match(block) is { Success: true } m ? m.Value.Trim() : "no legacy-PDU property";
+        string line = $"hci{p.LocalIndex} {commands}: interval 100–150 ms (0x00a0–0x00f0) and TX power {RequestedTxPower} dBm in LE Set Extended Advertising Parameters ({pdus}), " +
             $"selected {selected} dBm; btmgmt find -l saw {name}, btmon 0x180F and 0x0059 040506";
         TestContext.Current.SendDiagnosticMessage(line);
         Console.WriteLine("@@LEEXTADV " + line);
@@ -132,6 +134,9 @@ public sealed partial class LeAdvertisingExtendedHwTests
 
     [GeneratedRegex(@"\(0x08\|0x0036\) ncmd \d+\s*\n\s*Status: Success \(0x00\)\s*\n\s*TX power \(selected\): (-?\d+) dbm")]
     private static partial Regex SelectedTxPowerRegex();
+
+    [GeneratedRegex(@"Use legacy advertising PDUs[^\n]*")]
+    private static partial Regex PduRegex();
 
     [GeneratedRegex(@"Company: [^\n]*\(89\)\s*\n\s*Data: 040506")]
     private static partial Regex CompanyRegex();
