@@ -13,6 +13,8 @@ public class GattAdvertiseParseTests
     [InlineData(new[] { "bt", "gatt", "00:AA:01:00:00:00", "--write", "0x0003", "--value", "abc" }, "odd number")]
     [InlineData(new[] { "bt", "advertise", "--manufacturer", "0102" }, "COMPANY:HEX")]
     [InlineData(new[] { "bt", "advertise", "--uuid", "not-a-uuid" }, "not-a-uuid")]
+    [InlineData(new[] { "bt", "advertise", "--interval-ms", "10" }, "--interval-ms: an advertising interval is 20 ms")]
+    [InlineData(new[] { "bt", "advertise", "--tx-power", "21" }, "--tx-power must be -127 to 20 dBm")]
     [InlineData(new[] { "bt", "advertise", "--name", "a name far too long to fit any legacy advertisement at all" }, "exceeds the limit of 31")]
     public async Task Bad_input_is_a_usage_error(string[] args, string mentions)
     {

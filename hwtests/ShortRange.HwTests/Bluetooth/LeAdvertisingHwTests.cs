@@ -103,7 +103,8 @@ public sealed partial class LeAdvertisingHwTests
     }
 
     // Whether the kernel offers mgmt Add Extended Advertising Parameters/Data (0x0054/0x0055; mgmt-api.txt) and what
-    // Read Advertising Features says the controller supports; reported only (LeAdvertisement uses Add Advertising).
+    // Read Advertising Features says the controller supports, reported; LeAdvertisement takes the extended pair when
+    // the kernel lists it (LeAdvertisingExtendedHwTests checks the HCI that becomes).
     private static async Task ReportExtendedAdvertisingSupportAsync(MgmtClient mgmt, ushort index)
     {
         var r = await mgmt.SendCommandAsync(MgmtOpcode.MGMT_OP_READ_COMMANDS, ushort.MaxValue, ReadOnlyMemory<byte>.Empty, Ct);
@@ -118,7 +119,7 @@ public sealed partial class LeAdvertisingHwTests
     }
 
     // Read Advertising Features (mgmt-api.txt): Supported_Flags (4) | Max_Adv_Data_Len | Max_Scan_Rsp_Len | Max_Instances | Num_Instances | …
-    private static async Task<int> InstanceCountAsync(MgmtClient mgmt, ushort index)
+    internal static async Task<int> InstanceCountAsync(MgmtClient mgmt, ushort index)
     {
         var r = await mgmt.SendCommandAsync(MgmtOpcode.MGMT_OP_READ_ADV_FEATURES, index, ReadOnlyMemory<byte>.Empty, Ct);
         Assert.True(r.Length >= 8, "short Read Advertising Features reply");

@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using ShortRange.Bluetooth.Advertising;
 using ShortRange.Bluetooth.Gatt;
+using ShortRange.Bluetooth.Mgmt;
 using ShortRange.Bluetooth.Sdp;
 using ShortRange.Tool.Infrastructure;
 
 namespace ShortRange.Tool.Commands;
 
-// bt advertise: an LE advertisement (mgmt Add Advertising) until Ctrl+C; --serve adds a demo GATT server (Battery + a counter that notifies).
+// bt advertise: an LE advertisement (mgmt Add Extended Advertising Parameters/Data, or Add Advertising on older kernels) until Ctrl+C; --serve adds a demo GATT server (Battery + a counter that notifies).
 public static partial class BluetoothCommands
 {
     private static Command Advertise(ToolContext context)
@@ -18,10 +19,12 @@ public static partial class BluetoothCommands
         var manufacturer = new Option<string[]>("--manufacturer") { Description = "Manufacturer data COMPANY:HEX (0x0059:0102); repeatable" };
         var nonConnectable = new Option<bool>("--non-connectable") { Description = "Advertise without accepting connections" };
         var serve = new Option<bool>("--serve") { Description = "Also serve a demo GATT database: Battery Level (0x180f/0x2a19) and a counter that notifies every second" };
+        var interval = new Option<double?>("--interval-ms") { Description = "Advertising interval in milliseconds (20 or more, 0.625 ms steps); needs a kernel with mgmt Add Extended Advertising Parameters" };
+        var txPower = new Option<int?>("--tx-power") { Description = "Requested TX power in dBm (-127 to 20); the controller picks up to it" };
         var duration = new Option<double>("--duration") { Description = "Seconds to advertise (0: until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var command = new Command("advertise", "Advertise over LE (name, UUIDs, manufacturer data), optionally with a demo GATT server")
         {
-            adapter, name, uuids, manufacturer, nonConnectable, serve, duration,
+            adapter, name, uuids, manufacturer, nonConnectable, serve, interval, txPower, duration,
         };
         context.SetAction(command, async (parse, ct) =>
         {
@@ -38,9 +41,16 @@ public static partial class BluetoothCommands
                 try { services.Add(SdpUuid.Parse(u)); }
                 catch (FormatException e) { throw new UsageException($"--uuid '{u}' is not a UUID: {e.Message}", e); }
             }
+            TimeSpan? every = parse.GetValue(interval) is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+            try { if (every is { } i) _ = MgmtAdvertising.IntervalUnits(i, "--interval-ms"); }
+            catch (ArgumentOutOfRangeException e) { throw new UsageException("--interval-ms: " + e.Message, e); }
+            int? power = parse.GetValue(txPower);
+            if (power is < MgmtAdvertising.MinTxPower or > MgmtAdvertising.MaxTxPower)
+                throw new UsageException($"--tx-power must be -127 to 20 dBm, not {power}");
             var options = new LeAdvertisementOptions
             {
                 Name = parse.GetValue(name), ServiceUuids = services, ManufacturerData = data, Connectable = !parse.GetValue(nonConnectable),
+                MinInterval = every, MaxInterval = every, TxPower = (sbyte?)power,
             };
             try { _ = LeAdvertisement.Layout(options); }
             catch (AdvertisingDataException e) { throw new UsageException(e.Message, e); }
@@ -62,7 +72,7 @@ public static partial class BluetoothCommands
             {
                 await using var adv = await LeAdvertisement.StartAsync(mgmt, controller.Index, options, context.Logger("bt"), ct).ConfigureAwait(false);
                 context.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"advertising on hci{controller.Index} (instance {adv.Instance}): AD {Hex.Lower(adv.AdvertisingData.Span)}{(adv.ScanResponse.IsEmpty ? "" : " scan response " + Hex.Lower(adv.ScanResponse.Span))}"));
+                    $"advertising on hci{controller.Index} (instance {adv.Instance}, {adv.Commands}{(adv.SelectedTxPower is { } tx ? $", TX power {tx} dBm" : "")}): AD {Hex.Lower(adv.AdvertisingData.Span)}{(adv.ScanResponse.IsEmpty ? "" : " scan response " + Hex.Lower(adv.ScanResponse.Span))}"));
                 double seconds = parse.GetValue(duration);
                 using var limit = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
                 using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, limit.Token);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,16 +6,16 @@ using ShortRange.Bluetooth.Mgmt;
 namespace ShortRange.Bluetooth.Advertising;
 
 /// <summary>
-/// One LE advertising instance added through mgmt Add Advertising (BlueZ doc/mgmt-api.txt, opcode 0x003E); disposing
-/// removes it (Remove Advertising, 0x003F). The kernel schedules the instance and owns the Flags AD structure when
-/// the instance is discoverable. mgmt Set Advertising (0x0029) on the same controller overrides every instance.
+/// One LE advertising instance added through mgmt (BlueZ doc/mgmt-api.txt); disposing removes it (Remove Advertising,
+/// 0x003F, which serves both paths). When the kernel lists Add Extended Advertising Parameters/Data (0x0054/0x0055,
+/// Linux 5.10+) in Read Management Supported Commands, those add the instance and carry the optional interval and
+/// TX power; otherwise Add Advertising (0x003E) does, and asking for an interval or TX power throws
+/// <see cref="ExtendedAdvertisingNotSupportedException"/>. The extended pair needs a powered controller (Rejected
+/// otherwise); Add Advertising also works before power-on. The kernel owns the Flags AD structure when the instance
+/// is discoverable. mgmt Set Advertising (0x0029) on the same controller overrides every instance.
 /// </summary>
-public sealed class LeAdvertisement : IAsyncDisposable
+public sealed partial class LeAdvertisement : IAsyncDisposable
 {
-    // Add Advertising flags (mgmt-api.txt).
-    private const uint MGMT_ADV_FLAG_CONNECTABLE = 1u << 0;
-    private const uint MGMT_ADV_FLAG_DISCOV = 1u << 1;
-
     // Legacy AD is 31 octets (Core Vol 6 Part B §2.3.1.1); a kernel-managed Flags structure takes 3 of them.
     private const int FlagsStructureLength = 3;
 
@@ -25,7 +24,8 @@ public sealed class LeAdvertisement : IAsyncDisposable
     private readonly ILogger _logger;
     private int _disposed;
 
-    private LeAdvertisement(MgmtClient client, bool ownsClient, ushort index, byte instance, byte[] advertisingData, byte[] scanResponse, ILogger logger)
+    private LeAdvertisement(MgmtClient client, bool ownsClient, ushort index, byte instance, byte[] advertisingData, byte[] scanResponse,
+        LeAdvertisingCommands commands, sbyte? selectedTxPower, ILogger logger)
     {
         _client = client;
         _ownsClient = ownsClient;
@@ -33,6 +33,8 @@ public sealed class LeAdvertisement : IAsyncDisposable
         Instance = instance;
         AdvertisingData = advertisingData;
         ScanResponse = scanResponse;
+        Commands = commands;
+        SelectedTxPower = selectedTxPower;
         _logger = logger;
     }
 
@@ -46,6 +48,15 @@ public sealed class LeAdvertisement : IAsyncDisposable
 
     /// <summary>The scan response data we handed to the kernel (empty when everything fit the advertising data).</summary>
     public ReadOnlyMemory<byte> ScanResponse { get; }
+
+    /// <summary>Which mgmt commands added the instance.</summary>
+    public LeAdvertisingCommands Commands { get; }
+
+    /// <summary>
+    /// The TX power (dBm) the kernel reported in Add Extended Advertising Parameters' return; null on the Add
+    /// Advertising path and when it reported none (127: the controller selected none, e.g. legacy advertising HCI).
+    /// </summary>
+    public sbyte? SelectedTxPower { get; }
 
     /// <summary>Starts advertising on controller <paramref name="index"/> through its own mgmt channel.</summary>
     public static async Task<LeAdvertisement> StartAsync(ushort index, LeAdvertisementOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
@@ -63,6 +74,10 @@ public sealed class LeAdvertisement : IAsyncDisposable
     }
 
     /// <summary>Starts advertising through <paramref name="client"/> (which must outlive the advertisement).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">instance 0, an interval outside 20 ms…10,485.76 s or Min &gt; Max, TX power outside −127…+20 dBm.</exception>
+    /// <exception cref="ExtendedAdvertisingNotSupportedException">an interval or TX power was asked for and the kernel lacks Add Extended Advertising Parameters/Data.</exception>
+    /// <exception cref="AdvertisingDataTooLongException">the data exceeds the lengths the kernel returned for the instance (which is then removed again).</exception>
+    /// <exception cref="MgmtException">the kernel refused a command.</exception>
     public static Task<LeAdvertisement> StartAsync(MgmtClient client, ushort index, LeAdvertisementOptions options, ILogger? logger = null,
         CancellationToken cancellationToken = default) =>
         StartAsync(client ?? throw new ArgumentNullException(nameof(client)), index, options, ownsClient: false, logger, cancellationToken);
@@ -72,23 +87,75 @@ public sealed class LeAdvertisement : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Instance == 0) throw new ArgumentOutOfRangeException(nameof(options), "advertising instance 0 is reserved (Remove Advertising: all)");
+        var intervals = options.IntervalUnits();
+        options.CheckTxPower();
+        var log = logger ?? NullLogger.Instance;
         var (advertising, scanResponse) = Layout(options);
-        uint flags = (options.Connectable ? MGMT_ADV_FLAG_CONNECTABLE : 0) | (options.Discoverable ? MGMT_ADV_FLAG_DISCOV : 0);
+        uint flags = (options.Connectable ? MgmtAdvFlags.MGMT_ADV_FLAG_CONNECTABLE : 0) | (options.Discoverable ? MgmtAdvFlags.MGMT_ADV_FLAG_DISCOV : 0);
         ushort timeout = checked((ushort)Math.Ceiling(options.Timeout.TotalSeconds));
 
-        // Instance (1) | Flags (4) | Duration (2) | Timeout (2) | Adv_Data_Len (1) | Scan_Rsp_Len (1) | Adv_Data | Scan_Rsp
-        var p = new byte[11 + advertising.Length + scanResponse.Length];
-        p[0] = options.Instance;
-        BinaryPrimitives.WriteUInt32LittleEndian(p.AsSpan(1), flags);
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(5), 0);   // duration 0: the kernel's default rotation
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(7), timeout);
-        p[9] = (byte)advertising.Length;
-        p[10] = (byte)scanResponse.Length;
-        advertising.CopyTo(p, 11);
-        scanResponse.CopyTo(p, 11 + advertising.Length);
-        var rsp = await client.SendCommandAsync(MgmtOpcode.MGMT_OP_ADD_ADVERTISING, index, p, cancellationToken).ConfigureAwait(false);
-        if (rsp.Length < 1) throw new MgmtProtocolException("Add Advertising returned no instance");
-        return new LeAdvertisement(client, ownsClient, index, rsp.Span[0], advertising, scanResponse, logger ?? NullLogger.Instance);
+        var supported = await client.ReadSupportedCommandsAsync(cancellationToken).ConfigureAwait(false);
+        bool extended = supported.Supports(MgmtOpcode.MGMT_OP_ADD_EXT_ADV_PARAMS) && supported.Supports(MgmtOpcode.MGMT_OP_ADD_EXT_ADV_DATA);
+        if (!extended)
+        {
+            if (options.NeedsExtendedParameters)
+                throw new ExtendedAdvertisingNotSupportedException(
+                    "an advertising interval or TX power needs mgmt Add Extended Advertising Parameters/Data (0x0054/0x0055, Linux 5.10+), which this kernel does not list");
+            var p = MgmtAdvertising.AddAdvertising(options.Instance, flags, 0, timeout, advertising, scanResponse);   // duration 0: the kernel's default rotation
+            var rsp = await client.SendCommandAsync(MgmtOpcode.MGMT_OP_ADD_ADVERTISING, index, p, cancellationToken).ConfigureAwait(false);
+            if (rsp.Length < 1) throw new MgmtProtocolException("Add Advertising returned no instance");
+            LogStarted(log, rsp.Span[0], index, "Add Advertising", null);
+            return new LeAdvertisement(client, ownsClient, index, rsp.Span[0], advertising, scanResponse, LeAdvertisingCommands.AddAdvertising, null, log);
+        }
+
+        flags |= (timeout > 0 ? MgmtAdvFlags.MGMT_ADV_PARAM_TIMEOUT : 0)
+            | (intervals is not null ? MgmtAdvFlags.MGMT_ADV_PARAM_INTERVALS : 0)
+            | (options.TxPower is not null ? MgmtAdvFlags.MGMT_ADV_PARAM_TX_POWER : 0)
+            | (scanResponse.Length > 0 ? MgmtAdvFlags.MGMT_ADV_PARAM_SCAN_RSP : 0);
+        var parameters = MgmtAdvertising.AddExtAdvParams(options.Instance, flags, 0, timeout, intervals?.Min ?? 0, intervals?.Max ?? 0,
+            options.TxPower ?? MgmtAdvertising.TxPowerNoPreference);
+        AddExtAdvParamsReturn added;
+        try
+        {
+            added = MgmtAdvertising.ReadAddExtAdvParamsReturn(
+                (await client.SendCommandAsync(MgmtOpcode.MGMT_OP_ADD_EXT_ADV_PARAMS, index, parameters, cancellationToken).ConfigureAwait(false)).Span);
+        }
+        catch (Exception e) when (e is not MgmtException)
+        {
+            // Cancelled, timed out or a short reply: the kernel may hold the instance anyway.
+            await RemoveQuietlyAsync(client, index, options.Instance, log).ConfigureAwait(false);
+            throw;
+        }
+        try
+        {
+            if (advertising.Length > added.MaxAdvDataLength || scanResponse.Length > added.MaxScanResponseLength)
+                throw new AdvertisingDataTooLongException(string.Create(CultureInfo.InvariantCulture,
+                    $"advertising data {advertising.Length} octets (kernel allows {added.MaxAdvDataLength}) and scan response {scanResponse.Length} (allows {added.MaxScanResponseLength}) do not fit instance {added.Instance} on hci{index}"),
+                    advertising.Length, added.MaxAdvDataLength, scanResponse.Length, added.MaxScanResponseLength);
+            await client.SendCommandAsync(MgmtOpcode.MGMT_OP_ADD_EXT_ADV_DATA, index,
+                MgmtAdvertising.AddExtAdvData(added.Instance, advertising, scanResponse), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await RemoveQuietlyAsync(client, index, added.Instance, log).ConfigureAwait(false);
+            throw;
+        }
+        sbyte? txPower = added.TxPower == MgmtAdvertising.TxPowerNoPreference ? null : added.TxPower;
+        LogStarted(log, added.Instance, index, "Add Extended Advertising Parameters/Data", txPower);
+        return new LeAdvertisement(client, ownsClient, index, added.Instance, advertising, scanResponse, LeAdvertisingCommands.AddExtendedAdvertising, txPower, log);
+    }
+
+    // Undoes a half-added instance; the caller's exception is what matters, so a failure here is only logged.
+    private static async Task RemoveQuietlyAsync(MgmtClient client, ushort index, byte instance, ILogger logger)
+    {
+        try
+        {
+            await client.SendCommandAsync(MgmtOpcode.MGMT_OP_REMOVE_ADVERTISING, index, new[] { instance }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BluetoothException e)
+        {
+            LogRemoveFailed(logger, e, instance, index);
+        }
     }
 
     /// <summary>
@@ -129,6 +196,12 @@ public sealed class LeAdvertisement : IAsyncDisposable
             if (_ownsClient) await _client.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "advertising instance {Instance} on hci{Index} added with {Commands}, selected TX power {TxPower} dBm")]
+    private static partial void LogStarted(ILogger logger, byte instance, ushort index, string commands, sbyte? txPower);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not remove the half-added advertising instance {Instance} on hci{Index}")]
+    private static partial void LogRemoveFailed(ILogger logger, Exception ex, byte instance, ushort index);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"hci{ControllerIndex} advertising instance {Instance}");
 }

@@ -13,6 +13,20 @@ public sealed partial class MgmtClient
         return (rd.U8(), rd.U16());
     }
 
+    private MgmtSupportedCommands? _supportedCommands;
+
+    /// <summary>
+    /// Read Management Supported Commands (0x0002): what this kernel's mgmt interface offers. The answer is the same
+    /// for the life of the kernel, so the first successful one is kept for this client.
+    /// </summary>
+    public async Task<MgmtSupportedCommands> ReadSupportedCommandsAsync(CancellationToken ct = default)
+    {
+        if (Volatile.Read(ref _supportedCommands) is { } known) return known;
+        var r = await SendCommandAsync(MgmtOpcode.MGMT_OP_READ_COMMANDS, MgmtPacket.MGMT_INDEX_NONE, default, ct).ConfigureAwait(false);
+        var decoded = MgmtSupportedCommands.Decode(r.Span);
+        return Interlocked.CompareExchange(ref _supportedCommands, decoded, null) ?? decoded;
+    }
+
     public async Task<ushort[]> ReadIndexListAsync(CancellationToken ct = default) =>
         MgmtEvents.IndexList((await SendCommandAsync(MgmtOpcode.MGMT_OP_READ_INDEX_LIST, MgmtPacket.MGMT_INDEX_NONE, default, ct).ConfigureAwait(false)).Span);
 

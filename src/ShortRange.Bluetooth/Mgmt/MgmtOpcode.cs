@@ -42,6 +42,10 @@ public static class MgmtOpcode
     public const ushort MGMT_OP_READ_ADV_FEATURES = 0x003D;
     public const ushort MGMT_OP_ADD_ADVERTISING = 0x003E;
     public const ushort MGMT_OP_REMOVE_ADVERTISING = 0x003F;
+    /// <summary>Add Extended Advertising Parameters (mgmt 1.19, kernel 5.10; mgmt-api.txt).</summary>
+    public const ushort MGMT_OP_ADD_EXT_ADV_PARAMS = 0x0054;
+    /// <summary>Add Extended Advertising Data (mgmt 1.19, kernel 5.10; mgmt-api.txt).</summary>
+    public const ushort MGMT_OP_ADD_EXT_ADV_DATA = 0x0055;
 
     /// <summary>The command's name as the spec titles it, for messages and logs.</summary>
     public static string Name(ushort opcode) => opcode switch
@@ -83,6 +87,8 @@ public static class MgmtOpcode
         MGMT_OP_READ_ADV_FEATURES => "Read Advertising Features",
         MGMT_OP_ADD_ADVERTISING => "Add Advertising",
         MGMT_OP_REMOVE_ADVERTISING => "Remove Advertising",
+        MGMT_OP_ADD_EXT_ADV_PARAMS => "Add Extended Advertising Parameters",
+        MGMT_OP_ADD_EXT_ADV_DATA => "Add Extended Advertising Data",
         _ => "opcode 0x" + opcode.ToString("X4", CultureInfo.InvariantCulture),
     };
 }

@@ -75,12 +75,18 @@ public class AdvertisingDataBuilderTests
     public async Task Add_advertising_parameters_and_remove_on_dispose()
     {
         var fake = new FakeMgmtTransport();
-        fake.Responder = p => [FakeMgmtTransport.Complete(p.Code, p.Index, MgmtStatus.Success, 0x01)];
+        // A kernel without the extended pair: Read Management Supported Commands lists nothing.
+        fake.Responder = p => [p.Code == MgmtOpcode.MGMT_OP_READ_COMMANDS
+            ? FakeMgmtTransport.Complete(p.Code, p.Index, MgmtStatus.Success, 0x00, 0x00, 0x00, 0x00)
+            : FakeMgmtTransport.Complete(p.Code, p.Index, MgmtStatus.Success, 0x01)];
         await using var client = new MgmtClient(fake);
         var options = new LeAdvertisementOptions { Name = "A", Connectable = true, Discoverable = true, Timeout = TimeSpan.FromSeconds(10) };
         await using (var adv = await LeAdvertisement.StartAsync(client, 0, options, cancellationToken: Ct))
         {
             Assert.Equal(1, adv.Instance);
+            Assert.Equal(LeAdvertisingCommands.AddAdvertising, adv.Commands);
+            Assert.Null(adv.SelectedTxPower);
+            Assert.Equal(MgmtOpcode.MGMT_OP_READ_COMMANDS, (await fake.Sent.Reader.ReadAsync(Ct)).Code);
             var add = await fake.Sent.Reader.ReadAsync(Ct);
             Assert.Equal(0x003E, add.Code);
             // Instance 1 | Flags 0x00000003 (connectable, discoverable) | Duration 0 | Timeout 10 | 3 | 0 | 02 09 'A'
@@ -95,9 +101,12 @@ public class AdvertisingDataBuilderTests
     public async Task Dispose_tolerates_an_instance_the_kernel_already_removed()
     {
         var fake = new FakeMgmtTransport();
-        fake.Responder = p => [p.Code == 0x003F
-            ? FakeMgmtTransport.Status(p.Code, p.Index, MgmtStatus.InvalidParameters)
-            : FakeMgmtTransport.Complete(p.Code, p.Index, MgmtStatus.Success, 0x02)];
+        fake.Responder = p => [p.Code switch
+        {
+            0x003F => FakeMgmtTransport.Status(p.Code, p.Index, MgmtStatus.InvalidParameters),
+            MgmtOpcode.MGMT_OP_READ_COMMANDS => FakeMgmtTransport.Complete(p.Code, p.Index, MgmtStatus.Success, 0x00, 0x00, 0x00, 0x00),
+            _ => FakeMgmtTransport.Complete(p.Code, p.Index, MgmtStatus.Success, 0x02),
+        }];
         await using var client = new MgmtClient(fake);
         var adv = await LeAdvertisement.StartAsync(client, 0, new LeAdvertisementOptions { Instance = 2 }, cancellationToken: Ct);
         await adv.DisposeAsync();
