@@ -57,6 +57,9 @@ public class BluetoothFuzzTests
         Mgmt(MgmtEventCode.MGMT_EV_CMD_COMPLETE, 0xFFFF, [0x03, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00]),
         Mgmt(MgmtEventCode.MGMT_EV_CMD_COMPLETE, 0, [0x04, 0x00, 0x00, .. new byte[280]]),
         Mgmt(MgmtEventCode.MGMT_EV_CMD_STATUS, 0, [0x23, 0x00, 0x0A]),
+        // Read Management Supported Commands: 2 commands (0x0054, 0x0055), 1 event (0x0006); Add Ext Adv Params return.
+        Mgmt(MgmtEventCode.MGMT_EV_CMD_COMPLETE, 0xFFFF, [0x02, 0x00, 0x00, 0x02, 0x00, 0x01, 0x00, 0x54, 0x00, 0x55, 0x00, 0x06, 0x00]),
+        Mgmt(MgmtEventCode.MGMT_EV_CMD_COMPLETE, 0, [0x54, 0x00, 0x00, 0x01, 0xFA, 0x1F, 0x1F]),
         Mgmt(MgmtEventCode.MGMT_EV_NEW_SETTINGS, 0, [0xD1, 0x0A, 0x00, 0x00]),
         Mgmt(MgmtEventCode.MGMT_EV_DEVICE_FOUND, 0, [.. Addr(), 0xC4, 0x04, 0, 0, 0, (byte)AdSeeds[0].Length, 0x00, .. AdSeeds[0]]),
         Mgmt(MgmtEventCode.MGMT_EV_DEVICE_CONNECTED, 0, [.. Addr(1), 0, 0, 0, 0, 0x03, 0x00, 0x02, 0x01, 0x06]),
@@ -83,6 +86,8 @@ public class BluetoothFuzzTests
                 var (op, _, ret) = MgmtEvents.CommandComplete(p.Parameters);
                 if (op == MgmtOpcode.MGMT_OP_READ_INFO) _ = MgmtEvents.ReadInfo(p.Index, ret.Span);
                 else if (op == MgmtOpcode.MGMT_OP_READ_INDEX_LIST) _ = MgmtEvents.IndexList(ret.Span);
+                else if (op == MgmtOpcode.MGMT_OP_READ_COMMANDS) _ = MgmtSupportedCommands.Decode(ret.Span);
+                else if (op == MgmtOpcode.MGMT_OP_ADD_EXT_ADV_PARAMS) _ = MgmtAdvertising.ReadAddExtAdvParamsReturn(ret.Span);
                 else if (ret.Length > 0 && (op & 1) == 0) _ = MgmtEvents.Settings(ret.Span);
                 break;
             case MgmtEventCode.MGMT_EV_CMD_STATUS: _ = MgmtEvents.CommandStatus(s); break;

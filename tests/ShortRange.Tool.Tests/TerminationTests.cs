@@ -25,6 +25,20 @@ public class TerminationTests
         return new ToolRunner.Result(code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Starts `scan` on a radio that hangs while being stopped (its disposal blocks until <paramref name="release"/> is set).</summary>
+    private static async Task<Task<ToolRunner.Result>> StartHangingScanAsync(TerminationSignals signals, ManualResetEventSlim release)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scanner = new FakeScanner(Technology.Bluetooth, o =>
+        {
+            started.TrySetResult();
+            return System.Reactive.Disposables.Disposable.Create(() => release.Wait(TimeSpan.FromSeconds(30)));
+        });
+        var run = RunAsync(["scan", "--timeout", "0"], scanner, signals);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        return run;
+    }
+
     [Fact]
     public async Task A_signal_during_the_commands_synchronous_start_still_waits_for_the_command()
     {
@@ -51,15 +65,7 @@ public class TerminationTests
         var time = new FakeTimeProvider();
         using var signals = TerminationSignals.Manual(ToolApp.StopGrace, time, Ct);
         using var release = new ManualResetEventSlim();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // A radio that hangs while being stopped (its disposal blocks until the test releases it).
-        var scanner = new FakeScanner(Technology.Bluetooth, o =>
-        {
-            started.TrySetResult();
-            return System.Reactive.Disposables.Disposable.Create(() => release.Wait(TimeSpan.FromSeconds(30)));
-        });
-        var run = RunAsync(["scan", "--timeout", "0"], scanner, signals);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var run = await StartHangingScanAsync(signals, release);
         signals.Raise(PosixSignal.SIGINT);
         time.Advance(ToolApp.StopGrace - TimeSpan.FromMilliseconds(1));
         Assert.False(signals.Forced.IsCompleted, "forced before the grace period ran out");
@@ -74,14 +80,7 @@ public class TerminationTests
     {
         using var signals = TerminationSignals.Manual(ToolApp.StopGrace, new FakeTimeProvider(), Ct);
         using var release = new ManualResetEventSlim();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var scanner = new FakeScanner(Technology.Bluetooth, o =>
-        {
-            started.TrySetResult();
-            return System.Reactive.Disposables.Disposable.Create(() => release.Wait(TimeSpan.FromSeconds(30)));
-        });
-        var run = RunAsync(["scan", "--timeout", "0"], scanner, signals);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var run = await StartHangingScanAsync(signals, release);
         signals.Raise(PosixSignal.SIGTERM);
         Assert.False(signals.Forced.IsCompleted, "one signal asks the command to stop; it must not force");
         signals.Raise(PosixSignal.SIGTERM);

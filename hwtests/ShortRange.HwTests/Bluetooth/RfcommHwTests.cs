@@ -99,9 +99,11 @@ public class RfcommHwTests
     /// <summary>
     /// Close then connect again to the same channel at once, 20 times: <see cref="RfcommStream.CloseAsync"/> returns only
     /// after the peer's UA, when the kernel has dropped the DLC, so the next connect never meets the old one (EBUSY,
-    /// <see cref="RfcommChannelBusyException"/>). Every byte written before each close arrives, also when the close
-    /// overtakes the server between accept(2) and reading the peer's address (first run, seed 1071637763:
-    /// getpeername → ENOTCONN made AcceptAsync throw; the accepted socket now keeps accept's address). A <see cref="SessionKeeper"/>
+    /// <see cref="RfcommChannelBusyException"/>). Every byte written before each close arrives. (The first run, seed
+    /// 1071637763, closed without waiting for the accept and found AcceptAsync throwing when a close overtook it between
+    /// accept(2) and getpeername (ENOTCONN); accepted sockets now keep accept's address, see NativeSocketTests. A
+    /// connection that closes while still queued is discarded by the kernel with its data, so each close waits for the
+    /// server's accept.) A <see cref="SessionKeeper"/>
     /// holds the link's RFCOMM session up: without it a connect can join the session while it is being closed after its
     /// last DLC and fail with ECONNRESET (the first run of this test, seed 834068514) — another kernel rule than the one
     /// tested here.
