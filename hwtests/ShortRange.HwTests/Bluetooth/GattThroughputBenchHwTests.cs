@@ -141,7 +141,7 @@ public sealed partial class GattThroughputBenchHwTests
     private static async Task<(double Rate, double RttMs)> GatttoolAsync(string gatttool, string[] args, GattServer server, GattLocalCharacteristic counter,
         int count, int reads)
     {
-        using var tool = new TimedLineProcess(gatttool, args);
+        var tool = new TimedLineProcess(gatttool, args);   // disposed once, in finally
         try
         {
             tool.Send("connect");
