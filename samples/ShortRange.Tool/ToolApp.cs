@@ -15,15 +15,29 @@ public static class ToolApp
         Recursive = true,
     };
 
-    public static Task<int> RunAsync(string[] args) =>
-        RunAsync(args, ToolConsole.System(), null, CancellationToken.None, handleTermination: true);
+    /// <summary>How long a command may take to stop its radio work after Ctrl+C / SIGTERM before the tool exits anyway.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var signals = TerminationSignals.Register(StopGrace);
+        return await RunAsync(args, ToolConsole.System(), null, signals).ConfigureAwait(false);
+    }
 
     public static Task<int> RunAsync(IReadOnlyList<string> args, ToolConsole console, Action<IServiceCollection>? configureServices = null,
         CancellationToken cancellationToken = default) =>
-        RunAsync(args, console, configureServices, cancellationToken, handleTermination: false);
+        RunAsync(args, console, configureServices, cancellationToken, signals: null);
+
+    /// <summary>Runs with <paramref name="signals"/> standing for Ctrl+C / SIGTERM (the process's own, or raised by a test).</summary>
+    public static Task<int> RunAsync(IReadOnlyList<string> args, ToolConsole console, Action<IServiceCollection>? configureServices,
+        TerminationSignals signals)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        return RunAsync(args, console, configureServices, signals.Token, signals);
+    }
 
     private static async Task<int> RunAsync(IReadOnlyList<string> args, ToolConsole console, Action<IServiceCollection>? configureServices,
-        CancellationToken cancellationToken, bool handleTermination)
+        CancellationToken cancellationToken, TerminationSignals? signals)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
@@ -44,10 +58,13 @@ public static class ToolApp
             Output = console.Out,
             Error = console.Error,
             EnableDefaultExceptionHandler = false,
-            // Ctrl+C / SIGTERM cancel the command's token; it then stops its radio work and returns 130.
-            ProcessTerminationTimeout = handleTermination ? TimeSpan.FromSeconds(5) : null,
+            // Signals are ours (TerminationSignals): System.CommandLine's handling can end the run before the command has.
+            ProcessTerminationTimeout = null,
         };
-        return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        var run = parse.InvokeAsync(invocation, cancellationToken);
+        if (signals is null) return await run.ConfigureAwait(false);
+        // Ctrl+C cancels the command's token; it then stops its radio work and returns (130 unless it treats that as its end).
+        return await (await Task.WhenAny(run, signals.Forced).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     public static RootCommand BuildCommand(ToolContext context)

@@ -25,7 +25,6 @@ public sealed class GattClientProceduresHwTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-    private const ushort MGMT_OP_SET_ADVERTISING = 0x0029;
     private static readonly Guid Custom = Guid.Parse("5352a000-0000-4000-8000-00805f9b34fb");
     private static readonly Guid CustomRw = Guid.Parse("5352a001-0000-4000-8000-00805f9b34fb");
     private static readonly Guid Top = BluetoothUuid.FromShort(0xFFF0), LongRw = BluetoothUuid.FromShort(0xFFF1), Pair = BluetoothUuid.FromShort(0xFFF2);
@@ -35,9 +34,8 @@ public sealed class GattClientProceduresHwTests
     {
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
-        var p = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
-        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
-        var before = await LeOnAsync(mgmt, p.LocalIndex, p.PeerIndex);
+        await using var p = await LowEnergyPair.OpenAsync(local, peer, Ct);   // LE on both; restored on dispose
+        var mgmt = p.Mgmt;
 
         // 1 secondary Battery | 2–3 Battery Level = 5A | 4 secondary 128-bit | 5–6 rw "hello" | 7 primary FFF0 | 8 include 1–3
         // | 9 include 4–6 | 10–11 FFF1 rw (long) | 12–13 FFF2 = 01 02 | 14 GATT 0x1801 | 15–16 Service Changed | 17 CCCD.
@@ -112,7 +110,6 @@ public sealed class GattClientProceduresHwTests
         finally
         {
             connection?.Dispose();
-            await LeRestoreAsync(mgmt, before);
         }
     }
 
@@ -132,9 +129,8 @@ public sealed class GattClientProceduresHwTests
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
         string btmon = LabRequire.Tool("btmon");
-        var p = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
-        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
-        var before = await LeOnAsync(mgmt, p.LocalIndex, p.PeerIndex);
+        await using var p = await LowEnergyPair.OpenAsync(local, peer, Ct);   // LE on both; restored on dispose
+        var mgmt = p.Mgmt;
         var db = new GattDatabase();
         var secret = db.AddService(Top).AddCharacteristic(Pair, GattCharacteristicProperties.Read, GattPermissions.ReadEncrypted, new byte[] { 0x42 });
         string path = Path.Combine(Path.GetTempPath(), $"sr-gattc-sec-{Environment.ProcessId}.btsnoop");
@@ -172,7 +168,6 @@ public sealed class GattClientProceduresHwTests
             if (capture is not null) await capture.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             foreach (var i in new[] { p.LocalIndex, p.PeerIndex }) await mgmt.LoadLongTermKeysAsync(i, [], cts.Token);   // baseline: no LE keys
-            await LeRestoreAsync(mgmt, before);
         }
 
         // btmon (BlueZ's decoder) shows how the link got encrypted: the stored key, no SMP exchange.
@@ -226,25 +221,6 @@ public sealed class GattClientProceduresHwTests
     }
 
     private static string Tail(string s) => s.Length > 4000 ? s[^4000..] : s;
-
-    private static async Task<Dictionary<ushort, MgmtSettings>> LeOnAsync(MgmtClient mgmt, ushort localIndex, ushort peerIndex)
-    {
-        var before = new Dictionary<ushort, MgmtSettings>();
-        foreach (var i in new[] { localIndex, peerIndex })
-        {
-            before[i] = (await mgmt.ReadControllerInfoAsync(i, Ct)).CurrentSettings;
-            await mgmt.SetLowEnergyAsync(i, true, Ct);
-        }
-        await mgmt.SendCommandAsync(MGMT_OP_SET_ADVERTISING, localIndex, new byte[] { 0x00 }, Ct);   // it would override instances
-        return before;
-    }
-
-    private static async Task LeRestoreAsync(MgmtClient mgmt, Dictionary<ushort, MgmtSettings> before)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        foreach (var (i, settings) in before)
-            if (!settings.HasFlag(MgmtSettings.LowEnergy)) await mgmt.SetLowEnergyAsync(i, false, cts.Token);
-    }
 
     private static void Report(string line)
     {

@@ -145,6 +145,10 @@ public class RfcommHwTests
         Assert.True(expected.AsSpan().SequenceEqual(got), $"received {got.Length} bytes; rctest said: {rc.Output}");
     }
 
+    /// <summary>
+    /// Interop: rctest -r receives our client's 64 KiB. The ratio it prints is one cold round each, ours first (JIT under
+    /// TCG included), not the benchmark: that is <see cref="RfcommThroughputHwTests"/> (interleaved, warmed up, bytes checked).
+    /// </summary>
     [Fact]
     public async Task Our_client_sends_64KiB_to_rctest_r_beside_rctest_s_on_the_same_link()
     {

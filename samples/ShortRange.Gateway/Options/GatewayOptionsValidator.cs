@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using ShortRange.Bluetooth.Mgmt;
 using ShortRange.Devices;
 
 namespace ShortRange.Gateway.Options;
@@ -58,7 +59,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         var g = options.Gatt;
         if (g.Devices.Count > 0)
         {
-            if (g.Adapter.Length > 0 && !IsIndexedName(g.Adapter, "hci")) Fail("Gatt:Adapter", "must be empty or a controller name like hci0", g.Adapter);
+            if (g.Adapter.Length > 0 && !ControllerName.TryParseIndex(g.Adapter, out _)) Fail("Gatt:Adapter", "must be empty or a controller name like hci0", g.Adapter);
             if (g.ConnectTimeout <= TimeSpan.Zero) Fail("Gatt:ConnectTimeout", "must be positive", g.ConnectTimeout);
         }
         for (int i = 0; i < g.Devices.Count; i++)

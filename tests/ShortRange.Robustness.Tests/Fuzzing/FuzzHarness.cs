@@ -50,6 +50,27 @@ internal static class FuzzHarness
 
     private static void Once<T>(T input, Func<T, int> size, Action<T> parse, AllocationBudget budget, Type[] allowed, FuzzStats? stats)
     {
+        var (allocated, elapsed, rejected) = Measure(input, parse, allowed);
+        int n = size(input);
+        if (elapsed > PerInputLimit)
+            throw new FuzzContractException($"one input of {n} bytes took {elapsed.TotalMilliseconds:F0} ms (limit {PerInputLimit.TotalMilliseconds} ms)");
+        if (allocated > budget.Limit(n))
+        {
+            // The thread's byte count also holds what the runtime allocates once per process on first use (a resource
+            // string, number-formatting tables for an exception message with a float in it): CI k1 saw 50,688 B for a
+            // 128-B input whose replay with the same seed stayed in budget. Parsers are deterministic, so the same input
+            // parsed again shows what the parser itself allocates; only that is held to the budget.
+            long cold = allocated;
+            (allocated, _, _) = Measure(input, parse, allowed);
+            if (allocated > budget.Limit(n))
+                throw new FuzzContractException($"one input of {n} bytes allocated {allocated} bytes (budget {budget.Limit(n)} = {budget}; {cold} on its first parse)");
+            stats?.FirstUse(cold);
+        }
+        stats?.Record(n, allocated, elapsed, rejected);
+    }
+
+    private static (long Allocated, TimeSpan Elapsed, bool Rejected) Measure<T>(T input, Action<T> parse, Type[] allowed)
+    {
         long allocated0 = GC.GetAllocatedBytesForCurrentThread();
         long t0 = Stopwatch.GetTimestamp();
         bool rejected = false;
@@ -66,13 +87,7 @@ internal static class FuzzHarness
             throw new FuzzContractException($"undocumented {e.GetType().FullName} escaped: {e.Message}", e);
         }
         var elapsed = Stopwatch.GetElapsedTime(t0);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocated0;
-        int n = size(input);
-        if (elapsed > PerInputLimit)
-            throw new FuzzContractException($"one input of {n} bytes took {elapsed.TotalMilliseconds:F0} ms (limit {PerInputLimit.TotalMilliseconds} ms)");
-        if (allocated > budget.Limit(n))
-            throw new FuzzContractException($"one input of {n} bytes allocated {allocated} bytes (budget {budget.Limit(n)} = {budget})");
-        stats?.Record(n, allocated, elapsed, rejected);
+        return (GC.GetAllocatedBytesForCurrentThread() - allocated0, elapsed, rejected);
     }
 
     private static bool IsAllowed(Exception e, Type[] allowed)
@@ -120,6 +135,16 @@ internal sealed class FuzzStats
     public TimeSpan Slowest { get; private set; }
     public int LargestInput { get; private set; }
 
+    /// <summary>Inputs over budget on their first parse only (one-time runtime costs), and the largest such count.</summary>
+    public long FirstUseOverBudget { get; private set; }
+    public long MaxFirstUseAllocated { get; private set; }
+
+    public void FirstUse(long allocated)
+    {
+        FirstUseOverBudget++;
+        MaxFirstUseAllocated = Math.Max(MaxFirstUseAllocated, allocated);
+    }
+
     public void Record(int size, long allocated, TimeSpan elapsed, bool rejected)
     {
         Inputs++;
@@ -132,5 +157,6 @@ internal sealed class FuzzStats
 
     public override string ToString() =>
         $"{Inputs} inputs, {Rejected} rejected with a documented exception, largest {LargestInput} B, max allocation {MaxAllocated} B " +
-        $"({MaxAllocatedPerByte:F1} B per input byte), slowest {Slowest.TotalMilliseconds:F2} ms";
+        $"({MaxAllocatedPerByte:F1} B per input byte), slowest {Slowest.TotalMilliseconds:F2} ms" +
+        (FirstUseOverBudget > 0 ? $"; {FirstUseOverBudget} over budget on first parse only (max {MaxFirstUseAllocated} B, in budget when parsed again)" : "");
 }
