@@ -22,7 +22,6 @@ public sealed partial class GattThroughputBenchHwTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
-    private const ushort MGMT_OP_SET_ADVERTISING = 0x0029;
     private static readonly Guid Service = Guid.Parse("5352b000-0000-4000-8000-00805f9b34fb");
     private static readonly Guid Counter = Guid.Parse("5352b001-0000-4000-8000-00805f9b34fb");
 
@@ -39,60 +38,135 @@ public sealed partial class GattThroughputBenchHwTests
         LabRequire.Root();
         string gatttool = LabRequire.Tool("gatttool");
         LabRequire.Tool("stdbuf");
-        var p = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
-        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
-        var before = new Dictionary<ushort, MgmtSettings>();
-        foreach (var i in new[] { p.LocalIndex, p.PeerIndex })
-        {
-            before[i] = (await mgmt.ReadControllerInfoAsync(i, Ct)).CurrentSettings;
-            await mgmt.SetLowEnergyAsync(i, true, Ct);
-        }
-        await mgmt.SendCommandAsync(MGMT_OP_SET_ADVERTISING, p.LocalIndex, new byte[] { 0x00 }, Ct);
+        await using var p = await LowEnergyPair.OpenAsync(local, peer, Ct);   // LE on both, legacy advertising off; restored on dispose
+        var mgmt = p.Mgmt;
 
         var db = new GattDatabase();
         var service = db.AddService(Service);
         var counter = service.AddCharacteristic(Counter, GattCharacteristicProperties.Read | GattCharacteristicProperties.Notify, GattPermissions.Read, new byte[4]);
         Assert.Equal((1, 3, 4), (service.Handle, counter.ValueHandle, counter.CccdHandle));
         await using var server = GattServer.Start(p.LocalAddress, db);
+        await using var adv = await LeAdvertisement.StartAsync(mgmt, p.LocalIndex, new LeAdvertisementOptions { Name = "SR-bench" }, cancellationToken: Ct);
+        var target = new BluetoothDeviceAddress(p.LocalAddress, BluetoothAddressType.LePublic);
+        string[] gatttoolArgs = ["-i", peer, "-t", "public", "-b", LeAdvertisingHwTests.Format(p.LocalAddress), "-I"];
+
+        // Warm-up (not measured): JIT-compiles our client's and server's paths.
+        await OursAsync(server, counter, p.PeerAddress, target, Math.Min(count, 50), 10);
+        var oursRates = new List<double>(); var bluezRates = new List<double>();
+        var oursRtt = new List<double>(); var bluezRtt = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int k = 0; k < 2; k++)
+            {
+                if ((round + k) % 2 == 0)
+                {
+                    var (rate, rtt) = await OursAsync(server, counter, p.PeerAddress, target, count, reads);
+                    oursRates.Add(rate); oursRtt.Add(rtt);
+                }
+                else
+                {
+                    var (rate, rtt) = await GatttoolAsync(gatttool, gatttoolArgs, server, counter, count, reads);
+                    bluezRates.Add(rate); bluezRtt.Add(rtt);
+                }
+            }
+            Report(string.Create(CultureInfo.InvariantCulture,
+                $"round {round + 1}: notifications/s ours {oursRates[^1]:F0}, gatttool {bluezRates[^1]:F0} ({oursRates[^1] / bluezRates[^1]:F2}x); " +
+                $"read RTT median ours {oursRtt[^1]:F2} ms, gatttool {bluezRtt[^1]:F2} ms"));
+        }
+        Report(string.Create(CultureInfo.InvariantCulture,
+            $"{count} notifications x {rounds} rounds, {reads} reads/round: median notification rate ours {Median(oursRates):F0}/s, gatttool {Median(bluezRates):F0}/s, " +
+            $"median of per-round ratios {Median(oursRates.Zip(bluezRates, (o, b) => o / b).ToList()):F2}x; median read RTT ours {Median(oursRtt):F2} ms, " +
+            $"gatttool {Median(bluezRtt):F2} ms (ratio ours/gatttool {Median(oursRtt.Zip(bluezRtt, (o, b) => o / b).ToList()):F2}x)"));
+    }
+
+    /// <summary>
+    /// Read RTT of our client against bluetoothd + example-gatt-server (Body Sensor Location 0x2A38, the script returns
+    /// [0x01] through D-Bus on every read) and against our server serving the same one-byte value, on the same link
+    /// (same controllers, same direction) in one bluetoothd session. Our server is started after bluetoothd's listener for
+    /// its rounds (its listener then gets the link, see GattAlongsideBluetoothdHwTests) and stopped after them, so the
+    /// next connect reaches bluetoothd again. Rounds alternate which server goes first.
+    /// </summary>
+    [Fact]
+    public async Task Read_rtt_of_our_client_against_bluetoothd_example_gatt_server_and_against_our_server_on_the_same_link()
+    {
+        Assert.SkipUnless(Environment.GetEnvironmentVariable("SHORTRANGE_GATT_BENCH") == "1",
+            "soak: opt-in lab benchmark, run with SHORTRANGE_GATT_BENCH=1 (see BENCHMARKS.md)");
+        int reads = Env("SHORTRANGE_GATT_BENCH_READS", 100), rounds = Env("SHORTRANGE_GATT_BENCH_ROUNDS", 3);
+        var (local, peer) = LabRequire.BluetoothPair();
+        LabRequire.Root();
+        await using var bluez = await BluezGattPeer.StartAsync(local, peer, Ct);
         try
         {
-            await using var adv = await LeAdvertisement.StartAsync(mgmt, p.LocalIndex, new LeAdvertisementOptions { Name = "SR-bench" }, cancellationToken: Ct);
-            var target = new BluetoothDeviceAddress(p.LocalAddress, BluetoothAddressType.LePublic);
-            string[] gatttoolArgs = ["-i", peer, "-t", "public", "-b", LeAdvertisingHwTests.Format(p.LocalAddress), "-I"];
+            ulong serverAddress, clientAddress;
+            await using (var mgmt = new MgmtClient(MgmtSocketTransport.Open()))
+            {
+                serverAddress = (await mgmt.ReadControllerInfoAsync(LabBluetooth.Index(bluez.ServerAdapter), Ct)).Address;
+                clientAddress = (await mgmt.ReadControllerInfoAsync(LabBluetooth.Index(bluez.ClientAdapter), Ct)).Address;
+            }
+            var link = new Link(LabBluetooth.Index(bluez.ClientAdapter), clientAddress, LabBluetooth.Index(bluez.ServerAdapter),
+                new BluetoothDeviceAddress(serverAddress, BluetoothAddressType.LePublic));
+            var db = new GattDatabase();
+            db.AddService(Service).AddCharacteristic(Counter, GattCharacteristicProperties.Read, GattPermissions.Read, new byte[] { 0x01 });
 
-            // Warm-up (not measured): JIT-compiles our client's and server's paths.
-            await OursAsync(server, counter, p.PeerAddress, target, Math.Min(count, 50), 10);
-            var oursRates = new List<double>(); var bluezRates = new List<double>();
-            var oursRtt = new List<double>(); var bluezRtt = new List<double>();
+            // Warm-up (not measured): JIT and bluetoothd's first-connection work (its GATT client discovers ours).
+            await ReadRttAsync(link, BluetoothUuid.FromShort(0x180D), BluetoothUuid.FromShort(0x2A38), 10);
+            await OurServerReadRttAsync(link, db, 10);
+            var bluezRtt = new List<double>(); var oursRtt = new List<double>();
             for (int round = 0; round < rounds; round++)
             {
                 for (int k = 0; k < 2; k++)
                 {
                     if ((round + k) % 2 == 0)
-                    {
-                        var (rate, rtt) = await OursAsync(server, counter, p.PeerAddress, target, count, reads);
-                        oursRates.Add(rate); oursRtt.Add(rtt);
-                    }
+                        bluezRtt.Add(await ReadRttAsync(link, BluetoothUuid.FromShort(0x180D), BluetoothUuid.FromShort(0x2A38), reads));
                     else
-                    {
-                        var (rate, rtt) = await GatttoolAsync(gatttool, gatttoolArgs, server, counter, count, reads);
-                        bluezRates.Add(rate); bluezRtt.Add(rtt);
-                    }
+                        oursRtt.Add(await OurServerReadRttAsync(link, db, reads));
                 }
                 Report(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round + 1}: notifications/s ours {oursRates[^1]:F0}, gatttool {bluezRates[^1]:F0} ({oursRates[^1] / bluezRates[^1]:F2}x); " +
-                    $"read RTT median ours {oursRtt[^1]:F2} ms, gatttool {bluezRtt[^1]:F2} ms"));
+                    $"bluetoothd round {round + 1}: read RTT median, our client -> bluetoothd+example-gatt-server {bluezRtt[^1]:F2} ms, -> our server {oursRtt[^1]:F2} ms"));
             }
             Report(string.Create(CultureInfo.InvariantCulture,
-                $"{count} notifications x {rounds} rounds, {reads} reads/round: median notification rate ours {Median(oursRates):F0}/s, gatttool {Median(bluezRates):F0}/s, " +
-                $"median of per-round ratios {Median(oursRates.Zip(bluezRates, (o, b) => o / b).ToList()):F2}x; median read RTT ours {Median(oursRtt):F2} ms, " +
-                $"gatttool {Median(bluezRtt):F2} ms (ratio ours/gatttool {Median(oursRtt.Zip(bluezRtt, (o, b) => o / b).ToList()):F2}x)"));
+                $"our client, {reads} reads x {rounds} rounds ({bluez.ClientAdapter} -> {bluez.ServerAdapter}): median read RTT bluetoothd+example-gatt-server {Median(bluezRtt):F2} ms, " +
+                $"our server {Median(oursRtt):F2} ms (median per-round ratio bluetoothd/ours {Median(bluezRtt.Zip(oursRtt, (b, o) => b / o).ToList()):F2}x)"));
         }
-        finally
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            foreach (var i in new[] { p.LocalIndex, p.PeerIndex })
-                if (!before[i].HasFlag(MgmtSettings.LowEnergy)) await mgmt.SetLowEnergyAsync(i, false, Ct);
+            throw new Xunit.Sdk.XunitException($"{e.GetType().Name}: {e.Message}\n{bluez.Log}", e);
         }
+    }
+
+    private static async Task<double> OurServerReadRttAsync(Link link, GattDatabase db, int reads)
+    {
+        await using var server = GattServer.Start(link.Target.Value, db);
+        double rtt = await ReadRttAsync(link, Service, Counter, reads);
+        Assert.True(LabProcess.WaitUntil(() => server.Clients.Count == 0, Bound), "our server still lists our client after it disconnected");
+        return rtt;
+    }
+
+    private sealed record Link(ushort ClientIndex, ulong ClientAddress, ushort ServerIndex, BluetoothDeviceAddress Target);
+
+    /// <summary>Our client: connect, find <paramref name="characteristic"/> of <paramref name="service"/>, N timed reads (each must be [0x01]); median ms.</summary>
+    private static async Task<double> ReadRttAsync(Link link, Guid service, Guid characteristic, int reads)
+    {
+        var rtt = new List<double>(reads);
+        using (var connection = await GattConnection.ConnectAsync(link.ClientAddress, link.Target, new GattConnectionOptions { ConnectTimeout = Bound }, cancellationToken: Ct))
+        {
+            var gatt = connection.Client;
+            var svc = Assert.Single(await gatt.DiscoverPrimaryServicesAsync(service, Ct));
+            var chr = (await gatt.DiscoverCharacteristicsAsync(svc, Ct)).Single(c => c.Uuid == characteristic);
+            for (int i = 0; i < reads; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                var value = await gatt.ReadAsync(chr.ValueHandle, Ct);
+                rtt.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                Assert.Equal([0x01], value);
+            }
+        }
+        // The next round's server must see a new link (a listener only gets links that come up while it listens):
+        // our ATT socket was the client side's only channel, so the kernel drops the link; wait for both sides to see it.
+        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
+        await LabBluetooth.WaitForNoLinkAsync(mgmt, link.ClientIndex, link.Target.Value, Bound, Ct);
+        await LabBluetooth.WaitForNoLinkAsync(mgmt, link.ServerIndex, link.ClientAddress, Bound, Ct);
+        return Median(rtt);
     }
 
     /// <summary>Our client: subscribe, N notifications, unsubscribe, then <paramref name="reads"/> timed reads; returns (notifications/s, median RTT ms).</summary>
