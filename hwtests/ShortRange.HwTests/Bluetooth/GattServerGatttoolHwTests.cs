@@ -18,7 +18,6 @@ public sealed class GattServerGatttoolHwTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
-    private const ushort MGMT_OP_SET_ADVERTISING = 0x0029;
     private static readonly Guid Custom = Guid.Parse("5352a000-0000-4000-8000-00805f9b34fb");
     private static readonly Guid CustomRw = Guid.Parse("5352a001-0000-4000-8000-00805f9b34fb");
 
@@ -28,15 +27,7 @@ public sealed class GattServerGatttoolHwTests
         var (local, peer) = LabRequire.BluetoothPair();
         LabRequire.Root();
         string gatttool = LabRequire.Tool("gatttool");
-        var p = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
-        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
-        var before = new Dictionary<ushort, MgmtSettings>();
-        foreach (var i in new[] { p.LocalIndex, p.PeerIndex })
-        {
-            before[i] = (await mgmt.ReadControllerInfoAsync(i, Ct)).CurrentSettings;
-            await mgmt.SetLowEnergyAsync(i, true, Ct);
-        }
-        await mgmt.SendCommandAsync(MGMT_OP_SET_ADVERTISING, p.LocalIndex, new byte[] { 0x00 }, Ct);
+        await using var p = await LowEnergyPair.OpenAsync(local, peer, Ct);   // LE on both, legacy advertising off; restored on dispose
 
         // Handles 1–4: Battery (0x180F) with Battery Level read|notify|indicate and its CCCD; 5–7: custom service, read/write.
         var db = new GattDatabase();
@@ -54,46 +45,38 @@ public sealed class GattServerGatttoolHwTests
             });
         Assert.Equal((1, 4, 3, 4, 5, 7, 7), (battery.Handle, battery.EndHandle, level.ValueHandle, level.CccdHandle, custom.Handle, custom.EndHandle, rw.ValueHandle));
 
-        string address = LeAdvertisingHwTests.Format(p.LocalAddress);
+        string address = LeAdvertisingLab.Format(p.LocalAddress);
         string[] target = ["-i", peer, "-t", "public", "-b", address];
         await using var server = GattServer.Start(p.LocalAddress, db);
-        try
-        {
-            await using var adv = await LeAdvertisement.StartAsync(mgmt, p.LocalIndex, new LeAdvertisementOptions { Name = "SR-gatt" }, cancellationToken: Ct);
+        await using var adv = await LeAdvertisement.StartAsync(p.Mgmt, p.LocalIndex, new LeAdvertisementOptions { Name = "SR-gatt" }, cancellationToken: Ct);
 
-            var primary = Gatttool(gatttool, [.. target, "--primary"]);
-            Assert.Contains("attr handle = 0x0001, end grp handle = 0x0004 uuid: 0000180f-0000-1000-8000-00805f9b34fb", primary, StringComparison.Ordinal);
-            Assert.Contains("attr handle = 0x0005, end grp handle = 0x0007 uuid: 5352a000-0000-4000-8000-00805f9b34fb", primary, StringComparison.Ordinal);
+        var primary = Gatttool(gatttool, [.. target, "--primary"]);
+        Assert.Contains("attr handle = 0x0001, end grp handle = 0x0004 uuid: 0000180f-0000-1000-8000-00805f9b34fb", primary, StringComparison.Ordinal);
+        Assert.Contains("attr handle = 0x0005, end grp handle = 0x0007 uuid: 5352a000-0000-4000-8000-00805f9b34fb", primary, StringComparison.Ordinal);
 
-            var chars = Gatttool(gatttool, [.. target, "--characteristics"]);
-            Assert.Contains("handle = 0x0002, char properties = 0x32, char value handle = 0x0003, uuid = 00002a19-0000-1000-8000-00805f9b34fb", chars, StringComparison.Ordinal);
-            Assert.Contains("handle = 0x0006, char properties = 0x0a, char value handle = 0x0007, uuid = 5352a001-0000-4000-8000-00805f9b34fb", chars, StringComparison.Ordinal);
+        var chars = Gatttool(gatttool, [.. target, "--characteristics"]);
+        Assert.Contains("handle = 0x0002, char properties = 0x32, char value handle = 0x0003, uuid = 00002a19-0000-1000-8000-00805f9b34fb", chars, StringComparison.Ordinal);
+        Assert.Contains("handle = 0x0006, char properties = 0x0a, char value handle = 0x0007, uuid = 5352a001-0000-4000-8000-00805f9b34fb", chars, StringComparison.Ordinal);
 
-            var desc = Gatttool(gatttool, [.. target, "--char-desc", "-s", "0x0003", "-e", "0x0004"]);
-            Assert.Contains("handle = 0x0004, uuid = 00002902-0000-1000-8000-00805f9b34fb", desc, StringComparison.Ordinal);
+        var desc = Gatttool(gatttool, [.. target, "--char-desc", "-s", "0x0003", "-e", "0x0004"]);
+        Assert.Contains("handle = 0x0004, uuid = 00002902-0000-1000-8000-00805f9b34fb", desc, StringComparison.Ordinal);
 
-            Assert.Contains("Characteristic value/descriptor: 5a", Gatttool(gatttool, [.. target, "--char-read", "-a", "0x0003"]), StringComparison.Ordinal);
-            Assert.Contains("Characteristic value/descriptor: 68 65 6c 6c 6f", Gatttool(gatttool, [.. target, "--char-read", "-a", "0x0007"]), StringComparison.Ordinal);
+        Assert.Contains("Characteristic value/descriptor: 5a", Gatttool(gatttool, [.. target, "--char-read", "-a", "0x0003"]), StringComparison.Ordinal);
+        Assert.Contains("Characteristic value/descriptor: 68 65 6c 6c 6f", Gatttool(gatttool, [.. target, "--char-read", "-a", "0x0007"]), StringComparison.Ordinal);
 
-            Assert.Contains("Characteristic value was written successfully",
-                Gatttool(gatttool, [.. target, "--char-write-req", "-a", "0x0007", "-n", "776f726c64"]), StringComparison.Ordinal);
-            Assert.Equal("world"u8.ToArray(), await written.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct));
-            // Writing 0x0003 (read-only) is refused: gatttool reports the ATT error by name.
-            Assert.Contains("Attribute can't be written", Gatttool(gatttool, [.. target, "--char-write-req", "-a", "0x0003", "-n", "01"], expectFailure: true),
-                StringComparison.Ordinal);
+        Assert.Contains("Characteristic value was written successfully",
+            Gatttool(gatttool, [.. target, "--char-write-req", "-a", "0x0007", "-n", "776f726c64"]), StringComparison.Ordinal);
+        Assert.Equal("world"u8.ToArray(), await written.Task.WaitAsync(TimeSpan.FromSeconds(5), Ct));
+        // Writing 0x0003 (read-only) is refused: gatttool reports the ATT error by name.
+        Assert.Contains("Attribute can't be written", Gatttool(gatttool, [.. target, "--char-write-req", "-a", "0x0003", "-n", "01"], expectFailure: true),
+            StringComparison.Ordinal);
 
-            // Notification: gatttool enables it in the CCCD and listens; we send once our server sees the CCCD.
-            await ListenAsync(gatttool, [.. target, "--char-write-req", "-a", "0x0004", "-n", "0100", "--listen"], server, level, 1, [0x5B],
-                "Notification handle = 0x0003 value: 5b");
-            // Indication: gatttool confirms it, so our IndicateAsync completes.
-            await ListenAsync(gatttool, [.. target, "--char-write-req", "-a", "0x0004", "-n", "0200", "--listen"], server, level, 2, [0x5C],
-                "Indication   handle = 0x0003 value: 5c");
-        }
-        finally
-        {
-            foreach (var i in new[] { p.LocalIndex, p.PeerIndex })
-                if (!before[i].HasFlag(MgmtSettings.LowEnergy)) await mgmt.SetLowEnergyAsync(i, false, Ct);
-        }
+        // Notification: gatttool enables it in the CCCD and listens; we send once our server sees the CCCD.
+        await ListenAsync(gatttool, [.. target, "--char-write-req", "-a", "0x0004", "-n", "0100", "--listen"], server, level, 1, [0x5B],
+            "Notification handle = 0x0003 value: 5b");
+        // Indication: gatttool confirms it, so our IndicateAsync completes.
+        await ListenAsync(gatttool, [.. target, "--char-write-req", "-a", "0x0004", "-n", "0200", "--listen"], server, level, 2, [0x5C],
+            "Indication   handle = 0x0003 value: 5c");
     }
 
     private static async Task ListenAsync(string gatttool, string[] args, GattServer server, GattLocalCharacteristic characteristic, ushort config, byte[] value, string expected)

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Reactive.Linq;
-using System.Reactive.Threading.Tasks;
 using System.Text.RegularExpressions;
 using ShortRange.Bluetooth.Advertising;
 using ShortRange.Bluetooth.Mgmt;
@@ -18,89 +16,50 @@ namespace ShortRange.HwTests.Bluetooth;
 public sealed partial class LeAdvertisingExtendedHwTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private const ushort MGMT_OP_SET_ADVERTISING = 0x0029;
 
     // 100 ms and 150 ms: 0x00A0 and 0x00F0 slots of 0.625 ms, far from the kernel's default 1.28 s (0x0800).
     private static readonly TimeSpan Min = TimeSpan.FromMilliseconds(100), Max = TimeSpan.FromMilliseconds(150);
     private const sbyte RequestedTxPower = -6;
 
     // The peer's discovery is started first and our advertisement added once mgmt reports Discovering: btvirt sends an
-    // advertising report only when scanning or advertising gets enabled (see LeAdvertisingHwTests).
+    // advertising report only when scanning or advertising gets enabled (see LeAdvertisingLab).
     [Fact]
     public async Task Extended_advertising_carries_our_interval_and_tx_power_and_is_seen_by_btmgmt_find()
     {
-        var (local, peer) = LabRequire.BluetoothPair();
-        LabRequire.Root();
-        string btmgmt = LabRequire.Tool("btmgmt");
-        string btmon = LabRequire.Tool("btmon");
-        var p = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
-        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
-        var supported = await mgmt.ReadSupportedCommandsAsync(Ct);
+        await using var lab = await LeAdvertisingLab.OpenAsync("extadv", Ct);
+        var supported = await lab.Mgmt.ReadSupportedCommandsAsync(Ct);
         LabRequire.That(supported.Supports(MgmtOpcode.MGMT_OP_ADD_EXT_ADV_PARAMS) && supported.Supports(MgmtOpcode.MGMT_OP_ADD_EXT_ADV_DATA),
             "the lab kernel does not list mgmt Add Extended Advertising Parameters/Data (0x0054/0x0055)");
-        var before = new Dictionary<ushort, MgmtSettings>();
-        foreach (var i in new[] { p.LocalIndex, p.PeerIndex })
-        {
-            before[i] = (await mgmt.ReadControllerInfoAsync(i, Ct)).CurrentSettings;
-            await mgmt.SetLowEnergyAsync(i, true, Ct);
-        }
-        await mgmt.SendCommandAsync(MGMT_OP_SET_ADVERTISING, p.LocalIndex, new byte[] { 0x00 }, Ct);   // it would override instances
 
         string name = "SR-ext-" + (Environment.ProcessId % 1000).ToString(CultureInfo.InvariantCulture);
-        string peerCapture = Path.Combine(Path.GetTempPath(), $"sr-extadv-{Environment.ProcessId}-peer.btsnoop");
-        string localCapture = Path.Combine(Path.GetTempPath(), $"sr-extadv-{Environment.ProcessId}-local.btsnoop");
-        int peerMonitor = LabProcess.StartDetached(btmon, "-i", peer, "-w", peerCapture);
-        int localMonitor = LabProcess.StartDetached(btmon, "-i", local, "-w", localCapture);
+        var find = await lab.StartPeerFindAsync(Ct);
         LeAdvertisingCommands commands;
         sbyte? selected;
-        try
+        await using (var adv = await LeAdvertisement.StartAsync(lab.Mgmt, lab.LocalIndex, new LeAdvertisementOptions
         {
-            // btmon writes the btsnoop header (16 octets) as soon as it runs, then the index's New Index record.
-            Assert.True(LabProcess.WaitUntil(() => File.Exists(peerCapture) && new FileInfo(peerCapture).Length > 16
-                && File.Exists(localCapture) && new FileInfo(localCapture).Length > 16, TimeSpan.FromSeconds(30)), "btmon did not start");
-            var discovering = mgmt.Events.FirstAsync(e => e.Code == MgmtEventCode.MGMT_EV_DISCOVERING && e.Index == p.PeerIndex
-                && MgmtEvents.Discovering(e.Parameters.Span).Discovering).ToTask(Ct);
-            var find = Task.Run(() => LabProcess.Run(btmgmt, ["--index", p.PeerIndex.ToString(CultureInfo.InvariantCulture), "find", "-l"], TimeSpan.FromSeconds(90)), Ct);
-            if (await Task.WhenAny(discovering, find, Task.Delay(TimeSpan.FromSeconds(30), Ct)) != discovering)
-                Assert.Fail("the peer's LE discovery did not start: " + (find.IsCompleted ? (await find).ToString() : "no Discovering event in 30 s"));
-            await using (var adv = await LeAdvertisement.StartAsync(mgmt, p.LocalIndex, new LeAdvertisementOptions
-            {
-                Name = name,
-                ServiceUuids = [BluetoothUuid.FromShort(0x180F)],
-                ManufacturerData = new Dictionary<ushort, byte[]> { [0x0059] = [0x04, 0x05, 0x06] },
-                MinInterval = Min,
-                MaxInterval = Max,
-                TxPower = RequestedTxPower,
-            }, cancellationToken: Ct))
-            {
-                commands = adv.Commands;
-                selected = adv.SelectedTxPower;
-                var result = await find.WaitAsync(TimeSpan.FromSeconds(120), Ct);
-                if (!result.StandardOutput.Contains($"dev_found: {LeAdvertisingHwTests.Format(p.LocalAddress)} type LE Public", StringComparison.Ordinal)
-                    || !result.StandardOutput.Contains("name " + name, StringComparison.Ordinal))
-                    Assert.Fail("btmgmt find -l did not report our advertisement:\n" + result);
-            }
-            Assert.Equal(0, await LeAdvertisingHwTests.InstanceCountAsync(mgmt, p.LocalIndex));
-        }
-        finally
+            Name = name,
+            ServiceUuids = [BluetoothUuid.FromShort(0x180F)],
+            ManufacturerData = new Dictionary<ushort, byte[]> { [0x0059] = [0x04, 0x05, 0x06] },
+            MinInterval = Min,
+            MaxInterval = Max,
+            TxPower = RequestedTxPower,
+        }, cancellationToken: Ct))
         {
-            foreach (var pid in new[] { peerMonitor, localMonitor })
-            {
-                LabProcess.Run("kill", pid.ToString(CultureInfo.InvariantCulture));
-                LabProcess.WaitUntil(() => !Directory.Exists($"/proc/{pid}"), TimeSpan.FromSeconds(10));
-            }
-            foreach (var i in new[] { p.LocalIndex, p.PeerIndex })
-                if (!before[i].HasFlag(MgmtSettings.LowEnergy)) await mgmt.SetLowEnergyAsync(i, false, Ct);
+            commands = adv.Commands;
+            selected = adv.SelectedTxPower;
+            var result = await find.WaitAsync(TimeSpan.FromSeconds(120), Ct);
+            if (!lab.Found(result, name)) Assert.Fail("btmgmt find -l did not report our advertisement:\n" + result + "\n" + lab.HciStory());
         }
+        Assert.Equal(0, await lab.InstanceCountAsync(Ct));
         Assert.Equal(LeAdvertisingCommands.AddExtendedAdvertising, commands);
 
-        string seen = Decode(btmon, peerCapture);
+        string seen = lab.DecodePeer();
         Assert.True(seen.Contains("Name (complete): " + name, StringComparison.Ordinal), "btmon on the peer saw no report with our name:\n" + Tail(seen));
         Assert.True(seen.Contains("(0x180f)", StringComparison.OrdinalIgnoreCase), "btmon on the peer saw no 0x180F service UUID:\n" + Tail(seen));
-        Assert.True(CompanyRegex().IsMatch(seen), "btmon on the peer saw no manufacturer data 0x0059 04 05 06:\n" + Tail(seen));
+        Assert.True(LeAdvertisingLab.HasManufacturerData(seen, 0x0059, [0x04, 0x05, 0x06]), "btmon on the peer saw no manufacturer data 0x0059 04 05 06:\n" + Tail(seen));
 
         // What the kernel told our controller (btmon's decoding of the HCI command and its Command Complete).
-        string hci = Decode(btmon, localCapture);
+        string hci = lab.DecodeLocal();
         var command = ExtParamsCommandRegex().Match(hci);
         Assert.True(command.Success, "btmon on our controller saw no LE Set Extended Advertising Parameters:\n" + Tail(hci));
         string block = command.Value;
@@ -112,20 +71,13 @@ public sealed partial class LeAdvertisingExtendedHwTests
         Assert.Equal(sbyte.Parse(complete.Groups[1].Value, CultureInfo.InvariantCulture), selected);
         // Informational: which PDUs the kernel chose (btmon's Properties lines, e.g. "Use legacy advertising PDUs: ADV_IND").
         string pdus = PduRegex().Match(block) is { Success: true } m ? m.Value.Trim() : "no legacy-PDU property";
-        string line = $"hci{p.LocalIndex} {commands}: interval 100–150 ms (0x00a0–0x00f0) and TX power {RequestedTxPower} dBm in LE Set Extended Advertising Parameters ({pdus}), " +
+        string line = $"hci{lab.LocalIndex} {commands}: interval 100–150 ms (0x00a0–0x00f0) and TX power {RequestedTxPower} dBm in LE Set Extended Advertising Parameters ({pdus}), " +
             $"selected {selected} dBm; btmgmt find -l saw {name}, btmon 0x180F and 0x0059 040506";
         TestContext.Current.SendDiagnosticMessage(line);
         Console.WriteLine("@@LEEXTADV " + line);
     }
 
-    private static string Decode(string btmon, string capture)
-    {
-        var decoded = LabProcess.Run(btmon, ["-r", capture], TimeSpan.FromSeconds(120));
-        File.Delete(capture);
-        return decoded.StandardOutput;
-    }
-
-    private static string Tail(string s) => s.Length > 4000 ? s[^4000..] : s;
+    private static string Tail(string s) => LeAdvertisingLab.Tail(s);
 
     // The command (btmon shortens long names in its record line: "LE Set Extended Adve.. (0x08|0x0036)") and its
     // indented parameter lines up to the next record.
@@ -137,7 +89,4 @@ public sealed partial class LeAdvertisingExtendedHwTests
 
     [GeneratedRegex(@"Use legacy advertising PDUs[^\n]*")]
     private static partial Regex PduRegex();
-
-    [GeneratedRegex(@"Company: [^\n]*\(89\)\s*\n\s*Data: 040506")]
-    private static partial Regex CompanyRegex();
 }
