@@ -80,6 +80,68 @@ public sealed class GattAlongsideBluetoothdHwTests
         }
     }
 
+    // The kernel offers an incoming LE link's ATT channel (fixed CID 4) to one listener only: the first match in its global
+    // channel list (l2cap_core.c, l2cap_global_fixed_chan), where each new socket's channel goes to the front
+    // (l2cap_chan_create: list_add). So the newest listening socket wins — here bluetoothd's, created after ours.
+    [Fact]
+    public async Task With_our_server_started_before_bluetoothd_the_ATT_link_goes_to_bluetoothds_server_until_ours_is_restarted()
+    {
+        var (local, peer) = LabRequire.BluetoothPair();
+        LabRequire.Root();
+        var p = await LabBluetooth.BaselinePairAsync(local, peer, Ct);
+        await using (var m = new MgmtClient(MgmtSocketTransport.Open()))
+            foreach (var i in new[] { p.LocalIndex, p.PeerIndex }) await m.SetLowEnergyAsync(i, true, Ct);
+        var db = new GattDatabase();
+        db.AddService(Custom).AddCharacteristic(CustomChrc, GattCharacteristicProperties.Read, GattPermissions.Read, "ours"u8.ToArray());
+        var target = new BluetoothDeviceAddress(p.LocalAddress, BluetoothAddressType.LePublic);
+        var early = GattServer.Start(p.LocalAddress, db);
+        try
+        {
+            await using var bluetoothd = await BluetoothdLab.StartAsync([p.LocalIndex, p.PeerIndex], Ct);
+            try
+            {
+                await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
+                await using var adv = await LeAdvertisement.StartAsync(mgmt, p.LocalIndex, new LeAdvertisementOptions { Name = "SR-early" }, cancellationToken: Ct);
+
+                var services = await ServicesAsync(p, target);
+                Report("our server started before bluetoothd: our client discovered " + string.Join(", ", services.Select(s => s.Uuid)));
+                Assert.DoesNotContain(services, s => s.Uuid == Custom);
+                Assert.Contains(services, s => s.Uuid == BluetoothUuid.FromShort(0x1800));
+                Assert.Empty(early.Clients);
+
+                await early.DisposeAsync();
+                await using var restarted = GattServer.Start(p.LocalAddress, db);
+                services = await ServicesAsync(p, target);
+                Report("our server restarted after bluetoothd: our client discovered " + string.Join(", ", services.Select(s => s.Uuid)));
+                Assert.Contains(services, s => s.Uuid == Custom);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new Xunit.Sdk.XunitException($"{e.GetType().Name}: {e.Message}\n--- bluetoothd:\n{bluetoothd.Log}", e);
+            }
+        }
+        finally
+        {
+            await early.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Connects (peer → local), lists the primary services, disconnects, and waits until neither side has the link: a
+    /// listener only gets links that come up while it listens, so the next connect must bring up a new one.
+    /// </summary>
+    private static async Task<IReadOnlyList<GattService>> ServicesAsync((ushort LocalIndex, ushort PeerIndex, ulong LocalAddress, ulong PeerAddress) p,
+        BluetoothDeviceAddress target)
+    {
+        IReadOnlyList<GattService> services;
+        await using (var connection = await GattConnection.ConnectAsync(p.PeerAddress, target, new GattConnectionOptions { ConnectTimeout = Bound }, cancellationToken: Ct))
+            services = await connection.Client.DiscoverPrimaryServicesAsync(cancellationToken: Ct);
+        await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
+        await LabBluetooth.WaitForNoLinkAsync(mgmt, p.PeerIndex, p.LocalAddress, Bound, Ct);
+        await LabBluetooth.WaitForNoLinkAsync(mgmt, p.LocalIndex, p.PeerAddress, Bound, Ct);
+        return services;
+    }
+
     private static string DevicesNow()
     {
         var r = LabProcess.Run(Python, "-c", Devices);
