@@ -77,6 +77,58 @@ public sealed partial class LeAdvertisingExtendedHwTests
         Console.WriteLine("@@LEEXTADV " + line);
     }
 
+    /// <summary>
+    /// A non-connectable advertisement: the kernel advertises an instance connectable when its flag is set OR the
+    /// controller's Connectable setting is on (hci_sync.c), so with the setting on (the lab's baseline) it goes out as
+    /// ADV_IND and the peer's kernel reports it connectable, and <see cref="LeAdvertisement.Connectable"/> says so; with the
+    /// setting off it goes out as ADV_NONCONN_IND and the peer's kernel reports it with Device Found flag 0x04 (Not
+    /// Connectable, mgmt-api.txt).
+    /// </summary>
+    [Fact]
+    public async Task Non_connectable_advertising_is_connectable_while_the_controller_is_and_not_connectable_once_it_is_not()
+    {
+        await using var lab = await LeAdvertisingLab.OpenAsync("ncadv", Ct);
+        string stem = "SR-nc" + (Environment.ProcessId % 1000).ToString(CultureInfo.InvariantCulture);
+        var seen = new List<string>();
+        try
+        {
+            foreach (bool setting in new[] { true, false })
+            {
+                await lab.Mgmt.SetConnectableAsync(lab.LocalIndex, setting, Ct);
+                string name = stem + (setting ? "-on" : "-off");
+                var find = await lab.StartPeerFindAsync(Ct);
+                await using (var adv = await LeAdvertisement.StartAsync(lab.Mgmt, lab.LocalIndex,
+                    new LeAdvertisementOptions { Name = name, Connectable = false }, cancellationToken: Ct))
+                {
+                    Assert.Equal(setting, adv.Connectable);
+                    var result = await find.WaitAsync(TimeSpan.FromSeconds(120), Ct);
+                    var found = DevFound(name).Matches(result.StandardOutput);
+                    if (found.Count == 0) Assert.Fail($"btmgmt find -l did not report {name}:\n{result}\n{lab.HciStory()}");
+                    string flags = found[0].Groups["flags"].Value;
+                    Assert.All(found, m => Assert.Equal(flags, m.Groups["flags"].Value));
+                    Assert.Equal(setting ? "0000" : "0004", flags);
+                    seen.Add($"Connectable setting {(setting ? "on" : "off")}: {found[0].Groups["type"].Value} {found[0].Groups["address"].Value} flags 0x{flags}");
+                }
+            }
+        }
+        finally
+        {
+            await lab.Mgmt.SetConnectableAsync(lab.LocalIndex, true, Ct);   // the lab's baseline
+        }
+        string hci = lab.DecodeLocal();
+        var pdus = ExtParamsCommandRegex().Matches(hci).Select(m => PduRegex().Match(m.Value).Value.Trim()).ToList();
+        Assert.True(pdus.Count >= 2, "btmon on our controller saw fewer than two LE Set Extended Advertising Parameters:\n" + Tail(hci));
+        Assert.EndsWith("ADV_IND", pdus[0], StringComparison.Ordinal);
+        Assert.EndsWith("ADV_NONCONN_IND", pdus[^1], StringComparison.Ordinal);
+        string line = $"non-connectable instance on hci{lab.LocalIndex}: {string.Join("; ", seen)}; btmon: {pdus[0]} then {pdus[^1]}";
+        TestContext.Current.SendDiagnosticMessage(line);
+        Console.WriteLine("@@LENCADV " + line);
+    }
+
+    // btmgmt (BlueZ tools/btmgmt.c device_found): "hciN dev_found: ADDR type LE Public rssi -60 flags 0x0000 AD flags 0x06 name NAME".
+    private static Regex DevFound(string name) => new(
+        @"dev_found: (?<address>[0-9A-F:]{17}) type (?<type>LE \w+) rssi -?\d+ flags 0x(?<flags>[0-9a-f]{4}) .*name " + Regex.Escape(name) + @"\b");
+
     private static string Tail(string s) => LeAdvertisingLab.Tail(s);
 
     // The command (btmon shortens long names in its record line: "LE Set Extended Adve.. (0x08|0x0036)") and its

@@ -72,7 +72,7 @@ public static partial class BluetoothCommands
             {
                 await using var adv = await LeAdvertisement.StartAsync(mgmt, controller.Index, options, context.Logger("bt"), ct).ConfigureAwait(false);
                 context.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"advertising on hci{controller.Index} (instance {adv.Instance}, {adv.Commands}{(adv.SelectedTxPower is { } tx ? $", TX power {tx} dBm" : "")}): AD {Hex.Lower(adv.AdvertisingData.Span)}{(adv.ScanResponse.IsEmpty ? "" : " scan response " + Hex.Lower(adv.ScanResponse.Span))}"));
+                    $"advertising on hci{controller.Index} (instance {adv.Instance}, {adv.Commands}, {Connectability(options, adv)}{(adv.SelectedTxPower is { } tx ? $", TX power {tx} dBm" : "")}): AD {Hex.Lower(adv.AdvertisingData.Span)}{(adv.ScanResponse.IsEmpty ? "" : " scan response " + Hex.Lower(adv.ScanResponse.Span))}"));
                 double seconds = parse.GetValue(duration);
                 using var limit = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
                 using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, limit.Token);
@@ -91,6 +91,10 @@ public static partial class BluetoothCommands
         });
         return command;
     }
+
+    // The kernel advertises connectable while the controller's Connectable setting is on, whatever was asked (LeAdvertisement.Connectable).
+    private static string Connectability(LeAdvertisementOptions asked, LeAdvertisement adv) =>
+        adv.Connectable ? (asked.Connectable ? "connectable" : "connectable: the controller's Connectable setting is on") : "non-connectable";
 
     /// <summary>The demo server's counter service and characteristic (random 128-bit UUIDs of this tool).</summary>
     internal static readonly Guid DemoService = Guid.Parse("5352c000-7c1a-4f6e-9a51-0f3b6a2d8e01");

@@ -25,8 +25,9 @@ public sealed partial class LeAdvertisement : IAsyncDisposable
     private int _disposed;
 
     private LeAdvertisement(MgmtClient client, bool ownsClient, ushort index, byte instance, byte[] advertisingData, byte[] scanResponse,
-        LeAdvertisingCommands commands, sbyte? selectedTxPower, ILogger logger)
+        LeAdvertisingCommands commands, sbyte? selectedTxPower, bool connectable, ILogger logger)
     {
+        Connectable = connectable;
         _client = client;
         _ownsClient = ownsClient;
         ControllerIndex = index;
@@ -57,6 +58,16 @@ public sealed partial class LeAdvertisement : IAsyncDisposable
     /// Advertising path and when it reported none (127: the controller selected none, e.g. legacy advertising HCI).
     /// </summary>
     public sbyte? SelectedTxPower { get; }
+
+    /// <summary>
+    /// Whether the kernel advertises this instance as connectable. An instance added without the connectable flag is
+    /// still advertised connectable (ADV_IND) while the controller's Connectable setting is on: the kernel takes the
+    /// instance's flag OR that setting (net/bluetooth/hci_sync.c, hci_setup_ext_adv_instance_sync and
+    /// hci_enable_advertising_sync). So this is true when <see cref="LeAdvertisementOptions.Connectable"/> was, or when
+    /// the setting was on at start; turn it off (mgmt Set Connectable) for a non-connectable advertisement. The kernel
+    /// reads the setting again whenever it reprograms the instance.
+    /// </summary>
+    public bool Connectable { get; }
 
     /// <summary>Starts advertising on controller <paramref name="index"/> through its own mgmt channel.</summary>
     public static async Task<LeAdvertisement> StartAsync(ushort index, LeAdvertisementOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
@@ -93,6 +104,7 @@ public sealed partial class LeAdvertisement : IAsyncDisposable
         var (advertising, scanResponse) = Layout(options);
         uint flags = (options.Connectable ? MgmtAdvFlags.MGMT_ADV_FLAG_CONNECTABLE : 0) | (options.Discoverable ? MgmtAdvFlags.MGMT_ADV_FLAG_DISCOV : 0);
         ushort timeout = checked((ushort)Math.Ceiling(options.Timeout.TotalSeconds));
+        bool connectable = options.Connectable || await ControllerConnectableAsync(client, index, log, cancellationToken).ConfigureAwait(false);
 
         var supported = await client.ReadSupportedCommandsAsync(cancellationToken).ConfigureAwait(false);
         bool extended = supported.Supports(MgmtOpcode.MGMT_OP_ADD_EXT_ADV_PARAMS) && supported.Supports(MgmtOpcode.MGMT_OP_ADD_EXT_ADV_DATA);
@@ -105,7 +117,7 @@ public sealed partial class LeAdvertisement : IAsyncDisposable
             var rsp = await client.SendCommandAsync(MgmtOpcode.MGMT_OP_ADD_ADVERTISING, index, p, cancellationToken).ConfigureAwait(false);
             if (rsp.Length < 1) throw new MgmtProtocolException("Add Advertising returned no instance");
             LogStarted(log, rsp.Span[0], index, "Add Advertising", null);
-            return new LeAdvertisement(client, ownsClient, index, rsp.Span[0], advertising, scanResponse, LeAdvertisingCommands.AddAdvertising, null, log);
+            return new LeAdvertisement(client, ownsClient, index, rsp.Span[0], advertising, scanResponse, LeAdvertisingCommands.AddAdvertising, null, connectable, log);
         }
 
         flags |= (timeout > 0 ? MgmtAdvFlags.MGMT_ADV_PARAM_TIMEOUT : 0)
@@ -142,7 +154,16 @@ public sealed partial class LeAdvertisement : IAsyncDisposable
         }
         sbyte? txPower = added.TxPower == MgmtAdvertising.TxPowerNoPreference ? null : added.TxPower;
         LogStarted(log, added.Instance, index, "Add Extended Advertising Parameters/Data", txPower);
-        return new LeAdvertisement(client, ownsClient, index, added.Instance, advertising, scanResponse, LeAdvertisingCommands.AddExtendedAdvertising, txPower, log);
+        return new LeAdvertisement(client, ownsClient, index, added.Instance, advertising, scanResponse, LeAdvertisingCommands.AddExtendedAdvertising, txPower, connectable, log);
+    }
+
+    // A non-connectable instance is advertised connectable while the controller's Connectable setting is on (see Connectable).
+    private static async Task<bool> ControllerConnectableAsync(MgmtClient client, ushort index, ILogger logger, CancellationToken cancellationToken)
+    {
+        var info = await client.ReadControllerInfoAsync(index, cancellationToken).ConfigureAwait(false);
+        if (!info.CurrentSettings.HasFlag(MgmtSettings.Connectable)) return false;
+        LogConnectableAnyway(logger, index);
+        return true;
     }
 
     // Undoes a half-added instance; the caller's exception is what matters, so a failure here is only logged.
@@ -199,6 +220,9 @@ public sealed partial class LeAdvertisement : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "advertising instance {Instance} on hci{Index} added with {Commands}, selected TX power {TxPower} dBm")]
     private static partial void LogStarted(ILogger logger, byte instance, ushort index, string commands, sbyte? txPower);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "a non-connectable advertisement was asked for, but hci{Index}'s Connectable setting is on, so the kernel advertises it connectable; turn Connectable off for a non-connectable advertisement")]
+    private static partial void LogConnectableAnyway(ILogger logger, ushort index);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not remove the half-added advertising instance {Instance} on hci{Index}")]
     private static partial void LogRemoveFailed(ILogger logger, Exception ex, byte instance, ushort index);

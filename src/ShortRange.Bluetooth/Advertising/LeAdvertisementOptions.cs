@@ -12,7 +12,10 @@ public sealed class LeAdvertisementOptions
     /// <summary>Manufacturer Specific Data by company identifier.</summary>
     public IReadOnlyDictionary<ushort, byte[]> ManufacturerData { get; init; } = new Dictionary<ushort, byte[]>();
 
-    /// <summary>Connectable undirected advertising (ADV_IND) when true, ADV_SCAN_IND/ADV_NONCONN_IND when false.</summary>
+    /// <summary>
+    /// Connectable undirected advertising (ADV_IND) when true, ADV_SCAN_IND/ADV_NONCONN_IND when false — the latter only
+    /// while the controller's Connectable setting is off (see <c>LeAdvertisement.Connectable</c>).
+    /// </summary>
     public bool Connectable { get; init; } = true;
 
     /// <summary>LE General Discoverable: the kernel adds the Flags AD structure.</summary>

@@ -17,11 +17,14 @@ public class LeAdvertisementExtendedTests
     // Num_Of_Commands 1 (Add Advertising) | Num_Of_Events 0
     private static readonly byte[] WithoutExtended = [0x01, 0x00, 0x00, 0x00, 0x3E, 0x00];
 
-    private static FakeMgmtTransport Kernel(byte[] supported, byte[] paramsReturn, MgmtStatus dataStatus = MgmtStatus.Success)
+    private static FakeMgmtTransport Kernel(byte[] supported, byte[] paramsReturn, MgmtStatus dataStatus = MgmtStatus.Success,
+        MgmtSettings controller = MgmtSettings.Powered | MgmtSettings.LowEnergy)
     {
         var fake = new FakeMgmtTransport();
         fake.Responder = p => [p.Code switch
         {
+            MgmtOpcode.MGMT_OP_READ_INFO => FakeMgmtTransport.Complete(p.Code, p.Index, MgmtStatus.Success,
+                Mgmt.MgmtCodecTests.ControllerInfoBytes(0x00AA01000000, "lab", controller)),
             MgmtOpcode.MGMT_OP_READ_COMMANDS => FakeMgmtTransport.Complete(p.Code, p.Index, MgmtStatus.Success, supported),
             MgmtOpcode.MGMT_OP_ADD_EXT_ADV_PARAMS => FakeMgmtTransport.Complete(p.Code, p.Index, MgmtStatus.Success, paramsReturn),
             MgmtOpcode.MGMT_OP_ADD_EXT_ADV_DATA when dataStatus != MgmtStatus.Success => FakeMgmtTransport.Status(p.Code, p.Index, dataStatus),
@@ -80,11 +83,32 @@ public class LeAdvertisementExtendedTests
         }, cancellationToken: Ct))
         {
             Assert.Null(adv.SelectedTxPower);
+            Assert.False(adv.Connectable);
         }
         var sent = Drain(fake);
+        Assert.Equal(new ushort[] { 0x0004, 0x0002, 0x0054, 0x0055, 0x003F }, sent.Select(p => p.Code));
         // Instance 2 | Flags 0x00012002 (discoverable, timeout, scan response) | Duration 0 | Timeout 30 | 0 | 0 | 127
-        Assert.Equal([0x02, 0x02, 0x20, 0x01, 0x00, 0x00, 0x00, 0x1E, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x7F], sent[1].Parameters.ToArray());
-        Assert.Equal([0x02, 0x00, 29, 28, 0x09], sent[2].Parameters.Span[..5].ToArray());
+        Assert.Equal([0x02, 0x02, 0x20, 0x01, 0x00, 0x00, 0x00, 0x1E, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x7F], sent[2].Parameters.ToArray());
+        Assert.Equal([0x02, 0x00, 29, 28, 0x09], sent[3].Parameters.Span[..5].ToArray());
+    }
+
+    // The kernel advertises an instance connectable when its flag is set OR the controller's Connectable setting is on
+    // (net/bluetooth/hci_sync.c); LeAdvertisement reports what the kernel will do rather than what was asked.
+    [Theory]
+    [InlineData(true, false, true)]
+    [InlineData(false, false, false)]
+    [InlineData(false, true, true)]
+    public async Task Connectable_reports_what_the_kernel_advertises_given_the_controllers_connectable_setting(bool asked, bool setting, bool expected)
+    {
+        var controller = MgmtSettings.Powered | MgmtSettings.LowEnergy | (setting ? MgmtSettings.Connectable : 0);
+        var fake = Kernel(WithExtended, [0x01, 0x7F, 0x1F, 0x1F], controller: controller);
+        await using var client = new MgmtClient(fake);
+        await using (var adv = await LeAdvertisement.StartAsync(client, 0, new LeAdvertisementOptions { Name = "A", Connectable = asked }, cancellationToken: Ct))
+            Assert.Equal(expected, adv.Connectable);
+        var sent = Drain(fake);
+        // Controller info is read only for a non-connectable request; the instance flag (bit 0) is what was asked.
+        Assert.Equal(asked ? 0 : 1, sent.Count(p => p.Code == MgmtOpcode.MGMT_OP_READ_INFO));
+        Assert.Equal(asked, (sent.Single(p => p.Code == MgmtOpcode.MGMT_OP_ADD_EXT_ADV_PARAMS).Parameters.Span[1] & 0x01) != 0);
     }
 
     [Fact]
