@@ -125,9 +125,10 @@ public sealed partial class LeAdvertisingExtendedHwTests
         Console.WriteLine("@@LENCADV " + line);
     }
 
-    // btmgmt (BlueZ tools/btmgmt.c device_found): "hciN dev_found: ADDR type LE Public rssi -60 flags 0x0000 AD flags 0x06 name NAME".
+    // btmgmt (BlueZ tools/btmgmt.c device_found): "hciN dev_found: ADDR type LE Public rssi -60 flags 0x0000 ", "AD flags 0x06 ",
+    // "name NAME", each printed on its own line.
     private static Regex DevFound(string name) => new(
-        @"dev_found: (?<address>[0-9A-F:]{17}) type (?<type>LE \w+) rssi -?\d+ flags 0x(?<flags>[0-9a-f]{4}) .*name " + Regex.Escape(name) + @"\b");
+        @"dev_found: (?<address>[0-9A-F:]{17}) type (?<type>LE \w+) rssi -?\d+ flags 0x(?<flags>[0-9a-f]{4})\s+AD flags 0x[0-9a-f]{2}\s+name " + Regex.Escape(name) + @"\b");
 
     private static string Tail(string s) => LeAdvertisingLab.Tail(s);
 
