@@ -65,7 +65,8 @@ public sealed partial class LeAdvertisement : IAsyncDisposable
     /// instance's flag OR that setting (net/bluetooth/hci_sync.c, hci_setup_ext_adv_instance_sync and
     /// hci_enable_advertising_sync). So this is true when <see cref="LeAdvertisementOptions.Connectable"/> was, or when
     /// the setting was on at start; turn it off (mgmt Set Connectable) for a non-connectable advertisement. The kernel
-    /// reads the setting again whenever it reprograms the instance.
+    /// reads the setting again whenever it reprograms the instance. A non-connectable instance is sent from a
+    /// non-resolvable private address the kernel generates, not the controller's public address.
     /// </summary>
     public bool Connectable { get; }
 
