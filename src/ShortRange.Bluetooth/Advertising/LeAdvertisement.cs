@@ -66,7 +66,7 @@ public sealed partial class LeAdvertisement : IAsyncDisposable
     /// hci_enable_advertising_sync). So this is true when <see cref="LeAdvertisementOptions.Connectable"/> was, or when
     /// the setting was on at start; turn it off (mgmt Set Connectable) for a non-connectable advertisement. The kernel
     /// reads the setting again whenever it reprograms the instance. A non-connectable instance is sent from a
-    /// non-resolvable private address the kernel generates, not the controller's public address.
+    /// private address the kernel generates (non-resolvable unless LE privacy is on), not the controller's public address.
     /// </summary>
     public bool Connectable { get; }
 
