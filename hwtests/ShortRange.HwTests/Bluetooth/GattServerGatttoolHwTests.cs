@@ -95,7 +95,13 @@ public sealed class GattServerGatttoolHwTests
         {
             Assert.True(LabProcess.WaitUntil(() => server.Clients.Any(c => c.GetClientConfiguration(characteristic) == config) || process.HasExited, Bound)
                 && !process.HasExited, "gatttool did not configure the CCCD:\n" + Log());
-            Assert.Equal(1, await server.NotifyAsync(characteristic, value, Ct).WaitAsync(Bound, Ct));
+            var subscribed = server.Clients.First(c => c.GetClientConfiguration(characteristic) == config);
+            int sent = await server.NotifyAsync(characteristic, value, Ct).WaitAsync(Bound, Ct);
+            // NotifyAsync counts the clients it reached and only logs why one failed; say it here (a failure seen once, seed 121096089).
+            if (sent != 1)
+                Assert.Fail($"the value update reached {sent} clients; the subscribed client's bearer: " +
+                    (subscribed.Bearer.Closed.IsCompleted ? $"closed ({subscribed.Bearer.Closed.Result.GetType().Name}: {subscribed.Bearer.Closed.Result.Message})" : "open") +
+                    $"; gatttool {(process.HasExited ? $"exited with {process.ExitCode}" : "still running")}:\n" + Log());
             Assert.True(LabProcess.WaitUntil(() => Log().Contains(expected, StringComparison.Ordinal), Bound), $"gatttool did not print '{expected}':\n" + Log());
         }
         finally
