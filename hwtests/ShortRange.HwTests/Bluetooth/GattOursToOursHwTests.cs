@@ -284,6 +284,7 @@ public sealed class GattOursToOursHwTests
         }
         Lap(timings, multi, "multiple handle value notification session");
         await LabBluetooth.WaitForNoLinkAsync(mgmt, lab.PeerIndex, lab.LocalAddress, Bound, Ct);
+        await LabBluetooth.WaitForNoLinkAsync(mgmt, lab.LocalIndex, peerAddress, Bound, Ct);
         timings.Add(string.Create(CultureInfo.InvariantCulture, $"whole session {total.Elapsed.TotalSeconds:F1} s"));
 
         // BlueZ's decoding of the client's controller: "<" = sent by our client, ">" = sent by our server.
@@ -293,6 +294,9 @@ public sealed class GattOursToOursHwTests
         timings.Add(string.Create(CultureInfo.InvariantCulture, $"btmon -r: {decodeTime.Elapsed.TotalSeconds:F1} s, {trace.Pdus.Count} ATT PDUs"));
         Report(string.Join("; ", timings));
         Check(trace, decoded);
+        // The MTU exchange as BlueZ decodes it: our client offers 23, our server 517.
+        Assert.Contains("Client RX MTU: 23", decoded, StringComparison.Ordinal);
+        Assert.Contains("Server RX MTU: 517", decoded, StringComparison.Ordinal);
     }
 
     private static void Check(BtmonAttTrace trace, string decoded)
