@@ -1,0 +1,425 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reactive.Linq;
+using ShortRange.Bluetooth.Advertising;
+using ShortRange.Bluetooth.Att;
+using ShortRange.Bluetooth.Gatt;
+using ShortRange.Bluetooth.L2cap;
+using ShortRange.Bluetooth.Mgmt;
+using ShortRange.Devices;
+using ShortRange.HwTests.Infrastructure;
+
+namespace ShortRange.HwTests.Bluetooth;
+
+/// <summary>
+/// ATT/GATT faults over the 6.1 kernel (issue 14): the lab's hci0 (peripheral: a raw ATT peer or our
+/// <see cref="GattServer"/>, advertising) and hci1 (central: our <see cref="GattConnection"/> or a raw client), LE public
+/// addresses. Expected PDUs and error codes are written out from Core 5.4 Vol 3 Part F (§3.3.3 transaction timeout,
+/// §3.4.1.1 error codes, §3.4.x per-request rules); every wait is bounded and the bounds seen are reported (@@GATTFAULT).
+/// </summary>
+public sealed class GattFaultHwTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private static readonly Guid Service = BluetoothUuid.FromShort(0xFFF0);
+
+    /// <summary>Fact 1: the peer reads our Read Request, closes its channel and disconnects the link without answering.</summary>
+    [Fact]
+    public async Task Peer_disconnecting_mid_read_fails_the_read_typed_and_ends_the_state_stream()
+    {
+        await using var lab = await RawServerLab.OpenAsync("gf-mid", Ct);
+        var (connection, peer, log) = await lab.ConnectAsync(Ct);
+        try
+        {
+            var read = connection.Client.ReadAsync(0x0003, Ct);
+            Assert.Equal([0x0A, 0x03, 0x00], await peer.ReceiveAsync(Bound, Ct));   // ATT_READ_REQ, handle 0x0003
+            peer.Dispose();
+            var sw = Stopwatch.StartNew();
+            await lab.Pair.Mgmt.DisconnectAsync(lab.Pair.LocalIndex, new BluetoothDeviceAddress(lab.Pair.PeerAddress, BluetoothAddressType.LePublic), Ct);
+            long disconnectMs = sw.ElapsedMilliseconds;
+            var e = await Assert.ThrowsAsync<AttBearerClosedException>(() => read.WaitAsync(Bound, Ct));
+            long readMs = sw.ElapsedMilliseconds;
+            var final = await connection.Disconnected.WaitAsync(Bound, Ct);
+            Assert.True(readMs < 5000, $"the pending read failed {readMs} ms after the peer's disconnect");
+            Assert.Equal(GattDisconnectReason.Remote, final.Reason);
+            log.AssertEndedOnce(final);
+            Report($"peer disconnect mid-read: mgmt Disconnect returned after {disconnectMs} ms, the read failed after {readMs} ms with " +
+                $"{e.GetType().Name} ({e.Message}; inner {e.InnerException?.GetType().Name}); state Disconnected/{final.Reason} ({final.Exception?.GetType().Name})");
+        }
+        finally
+        {
+            connection.Dispose();
+            peer.Dispose();
+        }
+    }
+
+    /// <summary>Fact 3: the peer takes the link and our Read Request but never answers: the real 30 s transaction timeout.</summary>
+    [Fact]
+    public async Task Silent_peer_gets_the_30_s_att_timeout_then_the_bearer_is_closed()
+    {
+        await using var lab = await RawServerLab.OpenAsync("gf-silent", Ct);
+        var (connection, peer, log) = await lab.ConnectAsync(Ct);
+        try
+        {
+            Assert.Equal(AttConstants.TransactionTimeout, GattConnectionOptions.Default.TransactionTimeout);
+            var sw = Stopwatch.StartNew();
+            var read = connection.Client.ReadAsync(0x0003, Ct);
+            Assert.Equal([0x0A, 0x03, 0x00], await peer.ReceiveAsync(Bound, Ct));
+            var e = await Assert.ThrowsAsync<AttTimeoutException>(() => read.WaitAsync(Bound, Ct));
+            var elapsed = sw.Elapsed;
+            // The stopwatch starts before the bearer's 30 s timer; 20 ms of slack for the timer's millisecond clock.
+            Assert.True(elapsed >= TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(20), $"timed out after {elapsed.TotalMilliseconds:F0} ms, before 30 s");
+            Assert.True(elapsed <= TimeSpan.FromSeconds(33), $"timed out only after {elapsed.TotalMilliseconds:F0} ms");
+            var final = await connection.Disconnected.WaitAsync(Bound, Ct);
+            Assert.Equal(GattDisconnectReason.Timeout, final.Reason);
+            log.AssertEndedOnce(final);
+            // §3.3.3: no more ATT on this bearer; a later request fails typed at once.
+            var later = await Assert.ThrowsAsync<AttBearerClosedException>(() => connection.Client.ReadAsync(0x0003, Ct).WaitAsync(Bound, Ct));
+            Assert.IsType<AttTimeoutException>(later.InnerException);
+            // The channel really closed: with no channel left on it, the central's kernel drops the LE link (the peer sees EOF).
+            var link = Stopwatch.StartNew();
+            Assert.Null(await peer.ReceiveAsync(Bound, Ct));
+            Report($"silent peer: {e.GetType().Name} after {elapsed.TotalMilliseconds:F0} ms ({e.Message}); state Disconnected/{final.Reason}; " +
+                $"later read {later.GetType().Name}; the peer saw the link end {link.ElapsedMilliseconds} ms after the timeout");
+        }
+        finally
+        {
+            connection.Dispose();
+            peer.Dispose();
+        }
+    }
+
+    /// <summary>Fact 5: hostile responses from a raw server, each on its own link where it ends the bearer.</summary>
+    [Fact]
+    public async Task Hostile_responses_end_the_bearer_typed_and_an_unknown_handle_notification_is_harmless()
+    {
+        await using var lab = await RawServerLab.OpenAsync("gf-rsp", Ct);
+        var results = new List<string>();
+
+        // Link 1: a notification for a handle nobody subscribed to, then a normal read; then a response of the wrong opcode.
+        var (connection, peer, log) = await lab.ConnectAsync(Ct);
+        try
+        {
+            var raw = new List<AttHandleValue>();
+            using var rawLog = connection.Bearer.ValueUpdates.Subscribe(v => { lock (raw) raw.Add(v); }, _ => { });
+            await peer.SendAsync(0x1B, 0x34, 0x12, 0xAA);   // ATT_HANDLE_VALUE_NTF 0x1234 = AA
+            var read = connection.Client.ReadAsync(0x0003, Ct);
+            Assert.Equal([0x0A, 0x03, 0x00], await peer.ReceiveAsync(Bound, Ct));
+            await peer.SendAsync(0x0B, 0x42);               // ATT_READ_RSP 42
+            Assert.Equal([0x42], await read.WaitAsync(Bound, Ct));
+            lock (raw) Assert.Equal([(0x1234, "AA")], raw.Select(v => ((int)v.Handle, Convert.ToHexString(v.Value.Span))));
+            log.AssertConnected();
+            results.Add("notification of unknown handle 0x1234: on Bearer.ValueUpdates only, link kept, next read answered");
+
+            read = connection.Client.ReadAsync(0x0003, Ct);
+            Assert.Equal([0x0A, 0x03, 0x00], await peer.ReceiveAsync(Bound, Ct));
+            await peer.SendAsync(0x13);                     // ATT_WRITE_RSP to a read
+            results.Add("wrong opcode: " + await ClosedByFormatAsync(read, connection, log));
+        }
+        finally
+        {
+            connection.Dispose();
+            peer.Dispose();
+        }
+
+        // Link 2: a truncated ATT_EXCHANGE_MTU_RSP (one octet of the two Server Rx MTU needs).
+        await lab.NextLinkAsync(Ct);
+        (connection, peer, log) = await lab.ConnectAsync(Ct);
+        try
+        {
+            var mtu = connection.Bearer.ExchangeMtuAsync(Ct);
+            Assert.Equal([0x02, 0x05, 0x02], await peer.ReceiveAsync(Bound, Ct));   // ATT_EXCHANGE_MTU_REQ 517
+            await peer.SendAsync(0x03, 0x17);
+            results.Add("truncated MTU response: " + await ClosedByFormatAsync(mtu, connection, log));
+        }
+        finally
+        {
+            connection.Dispose();
+            peer.Dispose();
+        }
+
+        // Link 3: ATT_FIND_INFORMATION_RSP format 0x01 (handle + 16-bit UUID, 4 octets each) with a 5-octet list.
+        await lab.NextLinkAsync(Ct);
+        (connection, peer, log) = await lab.ConnectAsync(Ct);
+        try
+        {
+            var find = connection.Bearer.RequestAsync(new AttFindInformationRequest(0x0001, 0xFFFF), Ct);
+            Assert.Equal([0x04, 0x01, 0x00, 0xFF, 0xFF], await peer.ReceiveAsync(Bound, Ct));
+            await peer.SendAsync(0x05, 0x01, 0x03, 0x00, 0x02, 0x29, 0x04);
+            results.Add("handle list of invalid length: " + await ClosedByFormatAsync(find, connection, log));
+        }
+        finally
+        {
+            connection.Dispose();
+            peer.Dispose();
+        }
+        Report("hostile responses: " + string.Join("; ", results));
+    }
+
+    // A malformed or unexpected response ends the bearer (AttBearer: the transaction is undecidable): the pending request
+    // fails with AttBearerClosedException carrying the AttFormatException, the state ends Disconnected/Error.
+    private static async Task<string> ClosedByFormatAsync(Task pending, GattConnection connection, StateLog log)
+    {
+        var sw = Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<AttBearerClosedException>(() => pending.WaitAsync(Bound, Ct));
+        long ms = sw.ElapsedMilliseconds;
+        var format = Assert.IsType<AttFormatException>(e.InnerException);
+        var final = await connection.Disconnected.WaitAsync(Bound, Ct);
+        Assert.Equal(GattDisconnectReason.Error, final.Reason);
+        Assert.IsType<AttFormatException>(final.Exception);
+        log.AssertEndedOnce(final);
+        Assert.True(ms < 5000, $"the request failed only {ms} ms after the bad response");
+        return $"{e.GetType().Name}({format.GetType().Name}: {format.Message}) after {ms} ms, Disconnected/{final.Reason}";
+    }
+
+    /// <summary>Fact 4: hostile requests from a raw client to our GATT server: the exact Error Responses, and it keeps serving.</summary>
+    [Fact]
+    public async Task Hostile_requests_get_the_spec_error_responses_and_the_server_keeps_serving()
+    {
+        var (local, peer) = LabRequire.BluetoothPair();
+        LabRequire.Root();
+        await using var p = await LowEnergyPair.OpenAsync(local, peer, Ct);
+        // 1 service FFF0 | 2 declaration | 3 FFF1 value "ok" (read/write).
+        var db = new GattDatabase();
+        var rw = db.AddService(Service).AddCharacteristic(BluetoothUuid.FromShort(0xFFF1),
+            GattCharacteristicProperties.Read | GattCharacteristicProperties.Write, GattPermissions.ReadWrite, "ok"u8.ToArray());
+        Assert.Equal(3, rw.ValueHandle);
+        await using var server = GattServer.Start(p.LocalAddress, db);
+        await using var adv = await LeAdvertisement.StartAsync(p.Mgmt, p.LocalIndex, new LeAdvertisementOptions { Name = "SR-gfault" }, cancellationToken: Ct);
+        using var client = await RawAttPeer.ConnectAsync(p.PeerAddress, p.LocalAddress, Bound, Ct);
+        var seen = new List<string>();
+        async Task Expect(string what, byte[] request, byte[] response)
+        {
+            var got = await client.ExchangeAsync(request, Bound, Ct);
+            seen.Add($"{what}: {Convert.ToHexString(request)} → {Convert.ToHexString(got)}");
+            Assert.True(response.AsSpan().SequenceEqual(got), $"{what}: expected {Convert.ToHexString(response)}, got {Convert.ToHexString(got)}");
+        }
+
+        // ATT_ERROR_RSP = 01 | request opcode in error | handle in error (LE) | error code (§3.4.1.1).
+        await Expect("read of handle 0x0000", [0x0A, 0x00, 0x00], [0x01, 0x0A, 0x00, 0x00, 0x01]);          // Invalid Handle
+        await Expect("read request one octet short", [0x0A, 0x03], [0x01, 0x0A, 0x00, 0x00, 0x04]);         // Invalid PDU
+        await Expect("unknown request opcode 0x1F", [0x1F, 0x01, 0x00], [0x01, 0x1F, 0x00, 0x00, 0x06]);    // Request Not Supported
+        // An unknown command (Command Flag, bit 6, set) is ignored: the next PDU back answers the read behind it.
+        await client.SendAsync(0x7F, 0x01, 0x02);
+        await Expect("unknown command 0x7F then a read", [0x0A, 0x03, 0x00], [0x0B, (byte)'o', (byte)'k']);
+        // §3.4.2.2: the server answers with its own Server Rx MTU (GattServer's bearer offers 517); ATT_MTU = min(65535, 517).
+        await Expect("MTU request of 65535", [0x02, 0xFF, 0xFF], [0x03, 0x05, 0x02]);
+        // §3.2.9: no attribute value is longer than 512 octets → Invalid Attribute Value Length, handle in error 0x0003.
+        byte[] longWrite = [0x12, 0x03, 0x00, .. new byte[513]];
+        await Expect("write of 513 octets", longWrite, [0x01, 0x12, 0x03, 0x00, 0x0D]);
+        // §3.4.3.1: Starting Handle > Ending Handle → Invalid Handle, handle in error = Starting Handle.
+        await Expect("find information 0x0005–0x0003", [0x04, 0x05, 0x00, 0x03, 0x00], [0x01, 0x04, 0x05, 0x00, 0x01]);
+        await Expect("find information from 0x0000", [0x04, 0x00, 0x00, 0xFF, 0xFF], [0x01, 0x04, 0x00, 0x00, 0x01]);
+        // Still serving, and the value is untouched by the refused write.
+        await Expect("read after all that", [0x0A, 0x03, 0x00], [0x0B, (byte)'o', (byte)'k']);
+        Assert.Single(server.Clients);
+        Report("hostile requests: " + string.Join("; ", seen));
+    }
+
+    /// <summary>
+    /// Fact 2: the lab's btvirt is killed (hci0 and hci1 both vanish) while our client, connected to our server, has three
+    /// reads pending behind a blocked read handler and one notification subscription: all of them and the state stream
+    /// must end within 1 s of the client controller's Index Removed. The lab's btvirt is restarted afterwards.
+    /// </summary>
+    [Fact]
+    public async Task Controller_removed_ends_every_pending_operation_and_the_state_stream_within_1_s()
+    {
+        var (local, peerName) = LabRequire.BluetoothPair();
+        LabRequire.Root();
+        LabRequire.InLab();
+        LabRequire.That(File.Exists(LabControl.BtvirtPidFile), "the lab's btvirt pid file " + LabControl.BtvirtPidFile + " is missing");
+        int btvirtPid = int.Parse(File.ReadAllText(LabControl.BtvirtPidFile).Trim(), CultureInfo.InvariantCulture);
+        bool killed = false;
+        await using var p = await LowEnergyPair.OpenAsync(local, peerName, Ct);
+        try
+        {
+            var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var db = new GattDatabase();
+            var svc = db.AddService(Service);
+            var blocked = svc.AddCharacteristic(BluetoothUuid.FromShort(0xFFF1), GattCharacteristicProperties.Read, GattPermissions.Read,
+                onRead: async (_, ct) =>
+                {
+                    entered.TrySetResult();
+                    await Task.Delay(Timeout.Infinite, ct);
+                    return ReadOnlyMemory<byte>.Empty;
+                });
+            var notifying = svc.AddCharacteristic(BluetoothUuid.FromShort(0xFFF2), GattCharacteristicProperties.Notify, GattPermissions.None);
+            await using var server = GattServer.Start(p.LocalAddress, db);
+            var adv = await LeAdvertisement.StartAsync(p.Mgmt, p.LocalIndex, new LeAdvertisementOptions { Name = "SR-gfault" }, cancellationToken: Ct);
+            var connection = await GattConnection.ConnectAsync(p.PeerAddress, new BluetoothDeviceAddress(p.LocalAddress, BluetoothAddressType.LePublic),
+                new GattConnectionOptions { ConnectTimeout = Bound }, cancellationToken: Ct);
+            try
+            {
+                var log = new StateLog(connection);
+                var sw = new Stopwatch();
+                var chr = new GattCharacteristic(notifying.Uuid, (ushort)(notifying.ValueHandle - 1), notifying.Properties, notifying.ValueHandle, notifying.CccdHandle);
+                var values = new List<byte[]>();
+                var subscriptionEnd = new TaskCompletionSource<(Exception? Error, long Ms)>(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var subscription = connection.Client.Subscribe(chr, notifying.CccdHandle).Subscribe(
+                    v => { lock (values) values.Add(v.ToArray()); },
+                    e => subscriptionEnd.TrySetResult((e, sw.ElapsedMilliseconds)),
+                    () => subscriptionEnd.TrySetResult((null, sw.ElapsedMilliseconds)));
+                Assert.True(LabProcess.WaitUntil(() => server.Clients.Any(c => c.GetClientConfiguration(notifying) == 1), Bound), "the CCCD was never written");
+                Assert.Equal(1, await server.NotifyAsync(notifying, new byte[] { 0x07 }, Ct));
+                Assert.True(LabProcess.WaitUntil(() => { lock (values) return values.Count == 1; }, Bound), "the notification did not arrive");
+
+                var reads = Enumerable.Range(0, 3).Select(_ => Timed(connection.Client.ReadAsync(blocked.ValueHandle, Ct), sw)).ToArray();
+                await entered.Task.WaitAsync(Bound, Ct);
+                var stateEnd = Timed(connection.Disconnected, sw);
+                var indexRemoved = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var watch = p.Mgmt.Events.Subscribe(e =>
+                {
+                    if (e.Code == MgmtEventCode.MGMT_EV_INDEX_REMOVED && e.Index == p.PeerIndex) indexRemoved.TrySetResult(sw.ElapsedMilliseconds);
+                }, _ => { });
+                Assert.All(reads, r => Assert.False(r.IsCompleted));
+
+                sw.Start();
+                killed = true;
+                LabProcess.Run("kill", btvirtPid.ToString(CultureInfo.InvariantCulture)).EnsureSuccess();
+                long killMs = sw.ElapsedMilliseconds;
+                long removedMs = await indexRemoved.Task.WaitAsync(Bound, Ct);
+                var ends = new List<long>();
+                Exception? readError = null;
+                foreach (var r in reads)
+                {
+                    var (error, ms) = await r.WaitAsync(Bound, Ct);
+                    Assert.IsType<AttBearerClosedException>(error);
+                    readError ??= error;
+                    ends.Add(ms);
+                }
+                var (subError, subMs) = await subscriptionEnd.Task.WaitAsync(Bound, Ct);
+                Assert.IsType<AttBearerClosedException>(subError);
+                ends.Add(subMs);
+                var (stateError, stateMs) = await stateEnd.WaitAsync(Bound, Ct);
+                Assert.Null(stateError);
+                ends.Add(stateMs);
+                var final = await connection.Disconnected;
+                Assert.Equal(GattDisconnectReason.Remote, final.Reason);
+                log.AssertEndedOnce(final);
+                string timeline = $"kill returned {killMs} ms, Index Removed (hci{p.PeerIndex}) {removedMs} ms; reads ended {string.Join("/", ends.Take(3))} ms, " +
+                    $"subscription {subMs} ms, state {stateMs} ms (after the kill was sent)";
+                Assert.True(ends.Max() <= removedMs + 1000, "not all ended within 1 s of Index Removed: " + timeline);
+                Report($"controller removed: {timeline}; reads {readError?.GetType().Name} (inner {readError?.InnerException?.GetType().Name}: " +
+                    $"{readError?.InnerException?.Message}); state Disconnected/{final.Reason} ({final.Exception?.GetType().Name})");
+            }
+            finally
+            {
+                connection.Dispose();
+                try { await adv.DisposeAsync(); }
+                catch (MgmtException) when (killed) { }   // the controller is gone
+            }
+        }
+        finally
+        {
+            // Before the pair's restore: fresh hci0/hci1 (LE off, as btvirt starts them) for the tests after this one.
+            if (killed) LabControl.RestartBtvirt(2);
+        }
+    }
+
+    private static async Task<(Exception? Error, long Ms)> Timed(Task task, Stopwatch sw)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+            return (null, sw.ElapsedMilliseconds);
+        }
+        catch (Exception e)
+        {
+            return (e, sw.ElapsedMilliseconds);
+        }
+    }
+
+    private static void Report(string line)
+    {
+        TestContext.Current.SendDiagnosticMessage(line);
+        Console.WriteLine("@@GATTFAULT " + line);
+    }
+
+    /// <summary>Everything a connection's state stream emitted, to check it replays, ends once, completes and never errors.</summary>
+    private sealed class StateLog
+    {
+        private readonly List<GattConnectionState> _states = [];
+        private Exception? _error;
+        private bool _completed;
+
+        public StateLog(GattConnection connection) =>
+            connection.State.Subscribe(s => { lock (_states) _states.Add(s); }, e => _error = e, () => _completed = true);
+
+        public void AssertConnected()
+        {
+            lock (_states) Assert.Equal([GattConnectionStatus.Connected], _states.Select(s => s.Status));
+        }
+
+        public void AssertEndedOnce(GattConnectionState final)
+        {
+            Assert.True(LabProcess.WaitUntil(() => _completed || _error is not null, TimeSpan.FromSeconds(10)), "the state stream did not complete");
+            Assert.Null(_error);
+            lock (_states)
+            {
+                Assert.Equal([GattConnectionStatus.Connected, GattConnectionStatus.Disconnected], _states.Select(s => s.Status));
+                Assert.Same(final, _states[^1]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// hci0 as a raw ATT peer (listening on CID 4 before anything connects, advertising connectably), hci1 connecting with
+    /// our <see cref="GattConnection"/> (no MTU exchange, so the first PDU the peer sees is the test's).
+    /// </summary>
+    private sealed class RawServerLab : IAsyncDisposable
+    {
+        private readonly L2capChannelListener _listener;
+        private readonly string _tag;
+        private LeAdvertisement? _adv;
+
+        private RawServerLab(LowEnergyPair pair, L2capChannelListener listener, string tag)
+        {
+            Pair = pair;
+            _listener = listener;
+            _tag = tag;
+        }
+
+        public LowEnergyPair Pair { get; }
+
+        public static async Task<RawServerLab> OpenAsync(string tag, CancellationToken ct)
+        {
+            var (local, peer) = LabRequire.BluetoothPair();
+            LabRequire.Root();
+            var pair = await LowEnergyPair.OpenAsync(local, peer, ct);
+            return new RawServerLab(pair, RawAttPeer.Listen(pair.LocalAddress), tag);
+        }
+
+        /// <summary>Advertises (a fresh instance each time), connects our client and accepts its channel on the raw side.</summary>
+        public async Task<(GattConnection Connection, RawAttPeer Peer, StateLog Log)> ConnectAsync(CancellationToken ct)
+        {
+            if (_adv is not null) await _adv.DisposeAsync();
+            _adv = await LeAdvertisement.StartAsync(Pair.Mgmt, Pair.LocalIndex, new LeAdvertisementOptions { Name = "SR-" + _tag }, cancellationToken: ct);
+            var accept = RawAttPeer.AcceptAsync(_listener, Bound, ct);
+            var connection = await GattConnection.ConnectAsync(Pair.PeerAddress, new BluetoothDeviceAddress(Pair.LocalAddress, BluetoothAddressType.LePublic),
+                new GattConnectionOptions { ConnectTimeout = Bound, ExchangeMtu = false }, cancellationToken: ct);
+            var log = new StateLog(connection);
+            return (connection, await accept, log);
+        }
+
+        /// <summary>
+        /// Ends the LE link before the next connect: the raw side only gets a new channel when a link comes up
+        /// (fixed channels are created at l2cap_conn_ready), so a lingering link would leave the next accept waiting.
+        /// </summary>
+        public Task NextLinkAsync(CancellationToken ct) =>
+            LabBluetooth.DisconnectEachOtherAsync(Pair.Mgmt, Pair.LocalIndex, Pair.LocalAddress, Pair.PeerIndex, Pair.PeerAddress, ct);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                _listener.Dispose();
+                if (_adv is not null) await _adv.DisposeAsync();
+                await NextLinkAsync(CancellationToken.None);
+            }
+            finally
+            {
+                await Pair.DisposeAsync();
+            }
+        }
+    }
+}
