@@ -16,6 +16,9 @@ namespace ShortRange.HwTests.Bluetooth;
 /// <see cref="GattServer"/>, advertising) and hci1 (central: our <see cref="GattConnection"/> or a raw client), LE public
 /// addresses. Expected PDUs and error codes are written out from Core 5.4 Vol 3 Part F (§3.3.3 transaction timeout,
 /// §3.4.1.1 error codes, §3.4.x per-request rules); every wait is bounded and the bounds seen are reported (@@GATTFAULT).
+/// The peripheral's accepted ATT channel (raw peer, our server) is closed only after its LE link has ended, never while
+/// the link is up: a close in that state is what preceded a 6.1 general protection fault in hci_chan_del
+/// (l2cap_sock_release → l2cap_chan_put) in this lab (first run of these tests, seed 324665666).
 /// </summary>
 public sealed class GattFaultHwTests
 {
@@ -33,7 +36,7 @@ public sealed class GattFaultHwTests
         {
             var read = connection.Client.ReadAsync(0x0003, Ct);
             Assert.Equal([0x0A, 0x03, 0x00], await peer.ReceiveAsync(Bound, Ct));   // ATT_READ_REQ, handle 0x0003
-            peer.Dispose();
+            Step("mid-read: request seen, disconnecting from the peer's side");
             var sw = Stopwatch.StartNew();
             await lab.Pair.Mgmt.DisconnectAsync(lab.Pair.LocalIndex, new BluetoothDeviceAddress(lab.Pair.PeerAddress, BluetoothAddressType.LePublic), Ct);
             long disconnectMs = sw.ElapsedMilliseconds;
@@ -43,13 +46,13 @@ public sealed class GattFaultHwTests
             Assert.True(readMs < 5000, $"the pending read failed {readMs} ms after the peer's disconnect");
             Assert.Equal(GattDisconnectReason.Remote, final.Reason);
             log.AssertEndedOnce(final);
+            Assert.Null(await peer.ReceiveAsync(Bound, Ct));   // the peer's channel ended with the link
             Report($"peer disconnect mid-read: mgmt Disconnect returned after {disconnectMs} ms, the read failed after {readMs} ms with " +
                 $"{e.GetType().Name} ({e.Message}; inner {e.InnerException?.GetType().Name}); state Disconnected/{final.Reason} ({final.Exception?.GetType().Name})");
         }
         finally
         {
-            connection.Dispose();
-            peer.Dispose();
+            await lab.EndLinkAsync(connection, peer);
         }
     }
 
@@ -84,8 +87,7 @@ public sealed class GattFaultHwTests
         }
         finally
         {
-            connection.Dispose();
-            peer.Dispose();
+            await lab.EndLinkAsync(connection, peer);
         }
     }
 
@@ -118,12 +120,10 @@ public sealed class GattFaultHwTests
         }
         finally
         {
-            connection.Dispose();
-            peer.Dispose();
+            await lab.EndLinkAsync(connection, peer);
         }
 
         // Link 2: a truncated ATT_EXCHANGE_MTU_RSP (one octet of the two Server Rx MTU needs).
-        await lab.NextLinkAsync(Ct);
         (connection, peer, log) = await lab.ConnectAsync(Ct);
         try
         {
@@ -134,12 +134,10 @@ public sealed class GattFaultHwTests
         }
         finally
         {
-            connection.Dispose();
-            peer.Dispose();
+            await lab.EndLinkAsync(connection, peer);
         }
 
         // Link 3: ATT_FIND_INFORMATION_RSP format 0x01 (handle + 16-bit UUID, 4 octets each) with a 5-octet list.
-        await lab.NextLinkAsync(Ct);
         (connection, peer, log) = await lab.ConnectAsync(Ct);
         try
         {
@@ -150,8 +148,7 @@ public sealed class GattFaultHwTests
         }
         finally
         {
-            connection.Dispose();
-            peer.Dispose();
+            await lab.EndLinkAsync(connection, peer);
         }
         Report("hostile responses: " + string.Join("; ", results));
     }
@@ -186,7 +183,25 @@ public sealed class GattFaultHwTests
         Assert.Equal(3, rw.ValueHandle);
         await using var server = GattServer.Start(p.LocalAddress, db);
         await using var adv = await LeAdvertisement.StartAsync(p.Mgmt, p.LocalIndex, new LeAdvertisementOptions { Name = "SR-gfault" }, cancellationToken: Ct);
-        using var client = await RawAttPeer.ConnectAsync(p.PeerAddress, p.LocalAddress, Bound, Ct);
+        Step("hostile requests: connecting");
+        var client = await RawAttPeer.ConnectAsync(p.PeerAddress, p.LocalAddress, Bound, Ct);
+        Step("hostile requests: connected");
+        try
+        {
+            await HostileRequestsAsync(client, server, rw);
+        }
+        finally
+        {
+            // Central side first, and the server's accepted channel only once the link is gone (see the class notes).
+            client.Dispose();
+            await LabBluetooth.DisconnectEachOtherAsync(p.Mgmt, p.LocalIndex, p.LocalAddress, p.PeerIndex, p.PeerAddress, CancellationToken.None);
+            LabProcess.WaitUntil(() => server.Clients.Count == 0, Bound);
+            Step("hostile requests: link ended");
+        }
+    }
+
+    private static async Task HostileRequestsAsync(RawAttPeer client, GattServer server, GattLocalCharacteristic rw)
+    {
         var seen = new List<string>();
         async Task Expect(string what, byte[] request, byte[] response)
         {
@@ -246,8 +261,10 @@ public sealed class GattFaultHwTests
             var notifying = svc.AddCharacteristic(BluetoothUuid.FromShort(0xFFF2), GattCharacteristicProperties.Notify, GattPermissions.None);
             await using var server = GattServer.Start(p.LocalAddress, db);
             var adv = await LeAdvertisement.StartAsync(p.Mgmt, p.LocalIndex, new LeAdvertisementOptions { Name = "SR-gfault" }, cancellationToken: Ct);
+            Step("controller removal: connecting");
             var connection = await GattConnection.ConnectAsync(p.PeerAddress, new BluetoothDeviceAddress(p.LocalAddress, BluetoothAddressType.LePublic),
                 new GattConnectionOptions { ConnectTimeout = Bound }, cancellationToken: Ct);
+            Step("controller removal: connected");
             try
             {
                 var log = new StateLog(connection);
@@ -273,6 +290,7 @@ public sealed class GattFaultHwTests
                 }, _ => { });
                 Assert.All(reads, r => Assert.False(r.IsCompleted));
 
+                Step("controller removal: killing btvirt");
                 sw.Start();
                 killed = true;
                 LabProcess.Run("kill", btvirtPid.ToString(CultureInfo.InvariantCulture)).EnsureSuccess();
@@ -312,6 +330,7 @@ public sealed class GattFaultHwTests
         finally
         {
             // Before the pair's restore: fresh hci0/hci1 (LE off, as btvirt starts them) for the tests after this one.
+            Step("controller removal: cleaning up");
             if (killed) LabControl.RestartBtvirt(2);
         }
     }
@@ -328,6 +347,8 @@ public sealed class GattFaultHwTests
             return (e, sw.ElapsedMilliseconds);
         }
     }
+
+    private static void Step(string line) => Console.WriteLine("@@GATTFAULT step: " + line);
 
     private static void Report(string line)
     {
@@ -395,17 +416,36 @@ public sealed class GattFaultHwTests
             if (_adv is not null) await _adv.DisposeAsync();
             _adv = await LeAdvertisement.StartAsync(Pair.Mgmt, Pair.LocalIndex, new LeAdvertisementOptions { Name = "SR-" + _tag }, cancellationToken: ct);
             var accept = RawAttPeer.AcceptAsync(_listener, Bound, ct);
+            Step(_tag + ": connecting");
             var connection = await GattConnection.ConnectAsync(Pair.PeerAddress, new BluetoothDeviceAddress(Pair.LocalAddress, BluetoothAddressType.LePublic),
                 new GattConnectionOptions { ConnectTimeout = Bound, ExchangeMtu = false }, cancellationToken: ct);
             var log = new StateLog(connection);
-            return (connection, await accept, log);
+            var peer = await accept;
+            Step(_tag + ": connected");
+            return (connection, peer, log);
         }
 
         /// <summary>
-        /// Ends the LE link before the next connect: the raw side only gets a new channel when a link comes up
-        /// (fixed channels are created at l2cap_conn_ready), so a lingering link would leave the next accept waiting.
+        /// Ends the LE link, then closes the raw side's channel. The link must be gone before the next connect: the raw
+        /// side only gets a new channel when a link comes up (fixed channels are created at l2cap_conn_ready). And the
+        /// peripheral's accepted ATT socket is closed only after its link ended (see <see cref="EndLinkAsync"/>'s caller notes).
         /// </summary>
-        public Task NextLinkAsync(CancellationToken ct) =>
+        public async Task EndLinkAsync(GattConnection connection, RawAttPeer peer)
+        {
+            Step(_tag + ": ending the link");
+            connection.Dispose();
+            try
+            {
+                await NextLinkAsync(CancellationToken.None);
+            }
+            finally
+            {
+                peer.Dispose();
+                Step(_tag + ": link ended, raw channel closed");
+            }
+        }
+
+        private Task NextLinkAsync(CancellationToken ct) =>
             LabBluetooth.DisconnectEachOtherAsync(Pair.Mgmt, Pair.LocalIndex, Pair.LocalAddress, Pair.PeerIndex, Pair.PeerAddress, ct);
 
         public async ValueTask DisposeAsync()
