@@ -176,7 +176,8 @@ public sealed partial class GattFaultHwTests
         async Task Expect(string what, byte[] request, byte[] response)
         {
             var got = await client.ExchangeAsync(request, Bound, Ct);
-            seen.Add($"{what}: {Convert.ToHexString(request)} → {Convert.ToHexString(got)}");
+            string sent = request.Length > 8 ? $"{Convert.ToHexString(request, 0, 8)}… ({request.Length} octets)" : Convert.ToHexString(request);
+            seen.Add($"{what}: {sent} → {Convert.ToHexString(got)}");
             Assert.True(response.AsSpan().SequenceEqual(got), $"{what}: expected {Convert.ToHexString(response)}, got {Convert.ToHexString(got)}");
         }
 
