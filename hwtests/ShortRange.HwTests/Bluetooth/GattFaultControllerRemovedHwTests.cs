@@ -93,7 +93,7 @@ public sealed partial class GattFaultHwTests
                 Assert.Null(stateError);
                 ends.Add(stateMs);
                 var final = await connection.Disconnected;
-                Assert.Equal(GattDisconnectReason.Remote, final.Reason);
+                Assert.Equal(GattDisconnectReason.LocalHost, final.Reason);   // HCI 0x16 → ECONNABORTED: our controller went away
                 log.AssertEndedOnce(final);
                 string timeline = $"kill returned {killMs} ms, Index Removed (hci{p.PeerIndex}) {removedMs} ms; reads ended {string.Join("/", ends.Take(3))} ms, " +
                     $"subscription {subMs} ms, state {stateMs} ms (after the kill was sent)";

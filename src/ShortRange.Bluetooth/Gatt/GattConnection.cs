@@ -113,6 +113,9 @@ public sealed class GattConnection : IAsyncDisposable, IDisposable
         ObjectDisposedException => GattDisconnectReason.Local,
         AttTimeoutException => GattDisconnectReason.Timeout,
         AttFormatException => GattDisconnectReason.Error,
+        AttBearerClosedException { InnerException: L2capException inner } => Classify(inner),
+        L2capException { Errno: Linux.Sockets.Errno.ETIMEDOUT } => GattDisconnectReason.LinkLost,
+        L2capException { Errno: Linux.Sockets.Errno.ECONNABORTED } => GattDisconnectReason.LocalHost,
         AttBearerClosedException or L2capException or System.Net.Sockets.SocketException => GattDisconnectReason.Remote,
         _ => GattDisconnectReason.Error,
     };

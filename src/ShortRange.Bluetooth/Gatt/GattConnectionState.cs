@@ -16,7 +16,10 @@ public enum GattDisconnectReason
     /// <summary>This side disposed the connection.</summary>
     Local,
 
-    /// <summary>The peer disconnected, the link was lost or the controller went away (the kernel ended the channel).</summary>
+    /// <summary>
+    /// The peer ended the link (HCI reason Remote User Terminated and kin, which the kernel reports as ECONNRESET), or the
+    /// channel ended without saying why.
+    /// </summary>
     Remote,
 
     /// <summary>An ATT transaction got no response within 30 s (Core 5.4 Vol 3 Part F §3.3.3): the bearer is unusable.</summary>
@@ -24,6 +27,18 @@ public enum GattDisconnectReason
 
     /// <summary>The peer broke the protocol, or a local observer or handler threw: see <see cref="GattConnectionState.Exception"/>.</summary>
     Error,
+
+    /// <summary>
+    /// The link was lost: the controller stopped hearing the peer (LE supervision timeout, Core 5.4 Vol 6 Part B §4.5.2;
+    /// HCI reason 0x08, which the kernel reports as ETIMEDOUT).
+    /// </summary>
+    LinkLost,
+
+    /// <summary>
+    /// This host ended the link: our controller was removed or powered off, or another program disconnected it (HCI reason
+    /// 0x16 Connection Terminated by Local Host, which the kernel reports as ECONNABORTED; net/bluetooth/lib.c bt_to_errno).
+    /// </summary>
+    LocalHost,
 }
 
 /// <summary>One value of <see cref="GattConnection.State"/>: the status and, once disconnected, why.</summary>

@@ -24,6 +24,27 @@ public class GattConnectionTests
         return (connection, peer, states, errors);
     }
 
+    // The kernel turns the HCI disconnect reason into the channel's sk_err (net/bluetooth/lib.c bt_to_errno):
+    // 0x13 Remote User Terminated → ECONNRESET (104), 0x08 Connection Timeout → ETIMEDOUT (110),
+    // 0x16 Connection Terminated by Local Host (also a removed or powered-off controller) → ECONNABORTED (103).
+    [Theory]
+    [InlineData(104, GattDisconnectReason.Remote)]
+    [InlineData(110, GattDisconnectReason.LinkLost)]
+    [InlineData(103, GattDisconnectReason.LocalHost)]
+    public async Task The_kernels_errno_says_who_ended_the_link(int errno, GattDisconnectReason expected)
+    {
+        var (connection, peer, states, errors) = Start();
+        var read = connection.Client.ReadAsync(0x0003, Ct);
+        Assert.Equal([0x0A, 0x03, 0x00], await peer.NextAsync());
+        peer.Fail(ShortRange.Bluetooth.L2cap.L2capException.For("receive", errno));
+        await Assert.ThrowsAsync<AttBearerClosedException>(() => read);
+        var final = await connection.Disconnected.WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        Assert.Equal(expected, final.Reason);
+        Assert.Equal(errno, Assert.IsAssignableFrom<ShortRange.Bluetooth.L2cap.L2capException>(final.Exception).Errno);
+        Assert.Equal([GattConnectionStatus.Connected, GattConnectionStatus.Disconnected], states.Select(s => s.Status));
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public async Task Remote_close_ends_pending_reads_and_reports_remote_once()
     {

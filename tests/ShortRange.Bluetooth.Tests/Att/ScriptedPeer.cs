@@ -14,6 +14,9 @@ internal sealed class ScriptedPeer : IAttTransport
 
     public void Send(params byte[] pdu) => _toBearer.Writer.TryWrite(pdu);
     public void Close() => _toBearer.Writer.TryComplete();
+
+    /// <summary>The socket's receive fails with <paramref name="error"/> (as the kernel's sk_err surfaces).</summary>
+    public void Fail(Exception error) => _toBearer.Writer.TryComplete(error);
     public async Task<byte[]> NextAsync() => await _fromBearer.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> pdu, CancellationToken cancellationToken) =>
