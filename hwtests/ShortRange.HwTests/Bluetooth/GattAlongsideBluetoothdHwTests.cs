@@ -137,8 +137,7 @@ public sealed class GattAlongsideBluetoothdHwTests
         await using (var connection = await GattConnection.ConnectAsync(p.PeerAddress, target, new GattConnectionOptions { ConnectTimeout = Bound }, cancellationToken: Ct))
             services = await connection.Client.DiscoverPrimaryServicesAsync(cancellationToken: Ct);
         await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
-        await LabBluetooth.WaitForNoLinkAsync(mgmt, p.PeerIndex, p.LocalAddress, Bound, Ct);
-        await LabBluetooth.WaitForNoLinkAsync(mgmt, p.LocalIndex, p.PeerAddress, Bound, Ct);
+        await LabBluetooth.WaitForNoLinkBetweenAsync(mgmt, p.PeerIndex, p.PeerAddress, p.LocalIndex, p.LocalAddress, Bound, Ct);
         return services;
     }
 

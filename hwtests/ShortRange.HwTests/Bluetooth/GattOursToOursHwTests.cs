@@ -250,8 +250,7 @@ public sealed class GattOursToOursHwTests
             Assert.True(LabProcess.WaitUntil(() => server.Clients.Count == 0, Bound), "our server still lists our client after it disconnected");
         }
         // The next listener must see a new link: wait until both controllers have dropped this one.
-        await LabBluetooth.WaitForNoLinkAsync(mgmt, lab.PeerIndex, lab.LocalAddress, Bound, Ct);
-        await LabBluetooth.WaitForNoLinkAsync(mgmt, lab.LocalIndex, peerAddress, Bound, Ct);
+        await LabBluetooth.WaitForNoLinkBetweenAsync(mgmt, lab.PeerIndex, peerAddress, lab.LocalIndex, lab.LocalAddress, Bound, Ct);
 
         // ATT_MULTIPLE_HANDLE_VALUE_NTF from a bare ATT listener (our codec, our transport) to our client: both tuples, in order.
         var multi = Stopwatch.StartNew();
@@ -283,8 +282,7 @@ public sealed class GattOursToOursHwTests
             }
         }
         Lap(timings, multi, "multiple handle value notification session");
-        await LabBluetooth.WaitForNoLinkAsync(mgmt, lab.PeerIndex, lab.LocalAddress, Bound, Ct);
-        await LabBluetooth.WaitForNoLinkAsync(mgmt, lab.LocalIndex, peerAddress, Bound, Ct);
+        await LabBluetooth.WaitForNoLinkBetweenAsync(mgmt, lab.PeerIndex, peerAddress, lab.LocalIndex, lab.LocalAddress, Bound, Ct);
         timings.Add(string.Create(CultureInfo.InvariantCulture, $"whole session {total.Elapsed.TotalSeconds:F1} s"));
 
         // BlueZ's decoding of the client's controller: "<" = sent by our client, ">" = sent by our server.

@@ -162,8 +162,7 @@ public sealed partial class GattThroughputBenchHwTests
         // The next round's server must see a new link (a listener only gets links that come up while it listens):
         // our ATT socket was the client side's only channel, so the kernel drops the link; wait for both sides to see it.
         await using var mgmt = new MgmtClient(MgmtSocketTransport.Open());
-        await LabBluetooth.WaitForNoLinkAsync(mgmt, link.ClientIndex, link.Target.Value, Bound, Ct);
-        await LabBluetooth.WaitForNoLinkAsync(mgmt, link.ServerIndex, link.ClientAddress, Bound, Ct);
+        await LabBluetooth.WaitForNoLinkBetweenAsync(mgmt, link.ClientIndex, link.ClientAddress, link.ServerIndex, link.Target.Value, Bound, Ct);
         return Median(rtt);
     }
 

@@ -65,6 +65,17 @@ public static class LabBluetooth
         }
     }
 
+    /// <summary>
+    /// Waits (bounded) until neither controller lists a link to the other: after one side closed its last channel, so the
+    /// next connect brings up a new link (a listener only gets links that come up while it listens).
+    /// </summary>
+    public static async Task WaitForNoLinkBetweenAsync(MgmtClient client, ushort aIndex, ulong aAddress, ushort bIndex, ulong bAddress,
+        TimeSpan bound, CancellationToken ct)
+    {
+        await WaitForNoLinkAsync(client, aIndex, bAddress, bound, ct);
+        await WaitForNoLinkAsync(client, bIndex, aAddress, bound, ct);
+    }
+
     /// <summary>Waits (bounded, polling Get Connections) until controller <paramref name="index"/> has no link to <paramref name="address"/>.</summary>
     public static async Task WaitForNoLinkAsync(MgmtClient client, ushort index, ulong address, TimeSpan bound, CancellationToken ct)
     {
